@@ -1,0 +1,66 @@
+# accountable: two commands from a fresh clone — `make demo`, then `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+DEMO_DIR ?= demo_data
+DEMO_ACCOUNTS ?= 300
+DEMO_DAYS ?= 90
+export ACCOUNTABLE_DB ?= warehouse.duckdb
+FIXTURE_DB := target/fixture.duckdb
+FIXTURE_DIR := target/fixture_data
+
+.PHONY: setup demo generate load build test pytest dbt-test lint format bench clean
+
+# Installs pinned dependencies into .venv; re-runs only when the pins change.
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+demo: setup
+	rm -rf $(DEMO_DIR)
+	$(BIN)/accountable generate --accounts $(DEMO_ACCOUNTS) --days $(DEMO_DAYS) --out $(DEMO_DIR)
+	rm -f $(ACCOUNTABLE_DB)
+	$(BIN)/accountable load --db $(ACCOUNTABLE_DB) $(DEMO_DIR)
+	$(DBT) build --profiles-dir .
+	@echo
+	@echo "The warehouse is $(ACCOUNTABLE_DB). Marts are in schema 'marts'. Explore it with:"
+	@echo "  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(ACCOUNTABLE_DB)').sql('select * from marts.dim_accounts limit 10'))\""
+	@echo "  or any DuckDB client:  duckdb $(ACCOUNTABLE_DB)  then  show all tables;"
+
+build: setup
+	$(DBT) build --profiles-dir .
+
+# The whole suite: pytest, dbt build + tests on fixture data, SQL lint.
+test: setup pytest dbt-test lint
+
+pytest: setup
+	$(BIN)/pytest -q
+
+dbt-test: setup
+	rm -rf $(FIXTURE_DIR) $(FIXTURE_DB)
+	mkdir -p $(FIXTURE_DIR)
+	$(BIN)/accountable generate --quiet --accounts 40 --days 45 --seed 7 --out $(FIXTURE_DIR)/generated
+	ACCOUNTABLE_DB=$(FIXTURE_DB) $(BIN)/accountable load --quiet tests/fixtures $(FIXTURE_DIR)/generated
+	ACCOUNTABLE_DB=$(FIXTURE_DB) $(DBT) build --profiles-dir . --target-path target/fixture_build
+
+lint: setup
+	$(BIN)/ruff check src tests/python scripts
+	$(BIN)/ruff format --check src tests/python scripts
+	$(BIN)/sqlfluff lint models macros analyses tests/dbt
+
+format: setup
+	$(BIN)/ruff format src tests/python scripts
+	$(BIN)/sqlfluff fix models macros analyses tests/dbt
+
+bench: setup
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf target logs $(DEMO_DIR) $(FIXTURE_DIR) *.duckdb *.duckdb.wal

@@ -1,0 +1,218 @@
+{#
+    The project's configuration, read and validated in one place (contract section 4).
+    Every model that needs a var calls accountable_config() and gets normalised values:
+    omitted optional keys filled with their defaults, numbers as ints. A bad entry stops the run
+    at compile time with a message naming it.
+#}
+{% macro accountable_config() %}
+    {% set errors = [] %}
+
+    {# ---------- active_events ---------- #}
+    {% set active_events = _config_string_list(var('active_events', []), 'active_events', errors) %}
+
+    {# ---------- retention_periods ---------- #}
+    {% set retention_periods = _config_string_list(var('retention_periods', ['week', 'month']), 'retention_periods', errors) %}
+    {% for period in retention_periods %}
+        {% if period not in ['day', 'week', 'month'] %}
+            {% do errors.append("retention_periods: unknown period '" ~ period ~ "' (use day, week or month)") %}
+        {% endif %}
+    {% endfor %}
+    {% if retention_periods | length != retention_periods | unique | list | length %}
+        {% do errors.append("retention_periods: a period is listed twice") %}
+    {% endif %}
+
+    {# ---------- milestones ---------- #}
+    {% set raw_milestones = var('milestones', {}) %}
+    {% set milestones = {} %}
+    {% if raw_milestones is not mapping %}
+        {% do errors.append("milestones: expected a mapping of name -> definition, got " ~ raw_milestones) %}
+    {% else %}
+        {% for name, definition in raw_milestones.items() %}
+            {% set where = "milestones." ~ name %}
+            {% if definition is not mapping %}
+                {% do errors.append(where ~ ": expected a mapping with window_days, min_members, exclude_roles, required_events") %}
+                
+            {% endif %}
+            {% for key in definition.keys() %}
+                {% if key not in ['window_days', 'min_members', 'exclude_roles', 'required_events'] %}
+                    {% do errors.append(where ~ ": unknown key '" ~ key ~ "' (allowed: window_days, min_members, exclude_roles, required_events)") %}
+                {% endif %}
+            {% endfor %}
+            {% if 'window_days' not in definition %}
+                {% do errors.append(where ~ ": missing key 'window_days'") %}
+            {% endif %}
+            {% set requirements = [] %}
+            {% set raw_requirements = definition.get('required_events', []) %}
+            {% if raw_requirements is string or raw_requirements is mapping or raw_requirements is not iterable %}
+                {% do errors.append(where ~ ".required_events: expected a list of {event, min_count, min_users}") %}
+                {% set raw_requirements = [] %}
+            {% endif %}
+            {% for requirement in raw_requirements %}
+                {% set rwhere = where ~ ".required_events[" ~ loop.index0 ~ "]" %}
+                {% if requirement is not mapping %}
+                    {% do errors.append(rwhere ~ ": expected a mapping with event, min_count, min_users") %}
+                    
+                {% endif %}
+                {% for key in requirement.keys() %}
+                    {% if key not in ['event', 'min_count', 'min_users'] %}
+                        {% do errors.append(rwhere ~ ": unknown key '" ~ key ~ "' (allowed: event, min_count, min_users)") %}
+                    {% endif %}
+                {% endfor %}
+                {% if requirement.get('event') is not string or requirement.get('event') | trim == '' %}
+                    {% do errors.append(rwhere ~ ": missing key 'event' (an event name)") %}
+                {% endif %}
+                {% do requirements.append({
+                    'event': requirement.get('event') | string,
+                    'min_count': _config_int(requirement.get('min_count', 1), rwhere ~ ".min_count", 1, errors),
+                    'min_users': _config_int(requirement.get('min_users', 0), rwhere ~ ".min_users", 0, errors),
+                }) %}
+            {% endfor %}
+            {% do milestones.update({name: {
+                'window_days': _config_int(definition.get('window_days', 1), where ~ ".window_days", 1, errors),
+                'min_members': _config_int(definition.get('min_members', 0), where ~ ".min_members", 0, errors),
+                'exclude_roles': _config_string_list(definition.get('exclude_roles', []), where ~ ".exclude_roles", errors),
+                'required_events': requirements,
+            }}) %}
+        {% endfor %}
+    {% endif %}
+
+    {# ---------- funnels ---------- #}
+    {% set raw_funnels = var('funnels', {}) %}
+    {% set funnels = {} %}
+    {% if raw_funnels is not mapping %}
+        {% do errors.append("funnels: expected a mapping of name -> definition, got " ~ raw_funnels) %}
+    {% else %}
+        {% for name, definition in raw_funnels.items() %}
+            {% set where = "funnels." ~ name %}
+            {% if definition is not mapping %}
+                {% do errors.append(where ~ ": expected a mapping with level, conversion_window_days, steps") %}
+                
+            {% endif %}
+            {% for key in definition.keys() %}
+                {% if key not in ['level', 'conversion_window_days', 'steps'] %}
+                    {% do errors.append(where ~ ": unknown key '" ~ key ~ "' (allowed: level, conversion_window_days, steps)") %}
+                {% endif %}
+            {% endfor %}
+            {% for key in ['level', 'conversion_window_days', 'steps'] %}
+                {% if key not in definition %}
+                    {% do errors.append(where ~ ": missing key '" ~ key ~ "'") %}
+                {% endif %}
+            {% endfor %}
+            {% set level = definition.get('level', 'account') %}
+            {% if level not in ['account', 'user'] %}
+                {% do errors.append(where ~ ".level: unknown level '" ~ level ~ "' (use account or user)") %}
+            {% endif %}
+            {% set steps = _config_string_list(definition.get('steps', []), where ~ ".steps", errors) %}
+            {% if 'steps' in definition and steps | length == 0 %}
+                {% do errors.append(where ~ ".steps: the step list is empty (give at least one event name)") %}
+            {% endif %}
+            {% do funnels.update({name: {
+                'level': level,
+                'conversion_window_days': _config_int(definition.get('conversion_window_days', 1), where ~ ".conversion_window_days", 1, errors),
+                'steps': steps,
+            }}) %}
+        {% endfor %}
+    {% endif %}
+
+    {# ---------- lifecycle events, traits, incremental lookback ---------- #}
+    {% set lifecycle_defaults = {
+        'account_created': 'Account Created',
+        'user_added': 'Account Added User',
+        'user_removed': 'Account Removed User',
+    } %}
+    {% set raw_lifecycle = var('lifecycle_events', lifecycle_defaults) %}
+    {% set lifecycle_events = {} %}
+    {% if raw_lifecycle is not mapping %}
+        {% do errors.append("lifecycle_events: expected a mapping with account_created, user_added, user_removed") %}
+        {% set raw_lifecycle = {} %}
+    {% endif %}
+    {% for key in raw_lifecycle.keys() %}
+        {% if key not in lifecycle_defaults %}
+            {% do errors.append("lifecycle_events: unknown key '" ~ key ~ "' (allowed: account_created, user_added, user_removed)") %}
+        {% endif %}
+    {% endfor %}
+    {% for key, default in lifecycle_defaults.items() %}
+        {% set value = raw_lifecycle.get(key, default) %}
+        {% if value is not string or value | trim == '' %}
+            {% do errors.append("lifecycle_events." ~ key ~ ": expected an event name") %}
+        {% endif %}
+        {% do lifecycle_events.update({key: value | string}) %}
+    {% endfor %}
+
+    {% set account_traits = _config_string_list(var('account_traits', []), 'account_traits', errors) %}
+    {% set user_traits = _config_string_list(var('user_traits', []), 'user_traits', errors) %}
+    {% for trait in account_traits + user_traits %}
+        {% if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', trait) %}
+            {% do errors.append("traits: '" ~ trait ~ "' is not usable as a column name (letters, digits, _)") %}
+        {% endif %}
+    {% endfor %}
+    {% set events_lookback_days = _config_int(var('events_lookback_days', 3), 'events_lookback_days', 0, errors) %}
+
+    {% if errors %}
+        {{ exceptions.raise_compiler_error(
+            "Invalid accountable configuration (dbt vars):\n  - " ~ errors | join("\n  - ")
+        ) }}
+    {% endif %}
+
+    {{ return({
+        'active_events': active_events,
+        'retention_periods': retention_periods,
+        'milestones': milestones,
+        'funnels': funnels,
+        'lifecycle_events': lifecycle_events,
+        'account_traits': account_traits | reject('in', ['name', 'plan']) | list,
+        'user_traits': user_traits | reject('in', ['email', 'name']) | list,
+        'events_lookback_days': events_lookback_days,
+    }) }}
+{% endmacro %}
+
+
+{% macro _config_int(value, where, minimum, errors) %}
+    {% if value is number and value == value | int %}
+        {% set number = value | int %}
+    {% elif value is string and modules.re.match('^-?[0-9]+$', value | trim) %}
+        {% set number = value | trim | int %}
+    {% else %}
+        {% do errors.append(where ~ ": expected a whole number, got '" ~ value ~ "'") %}
+        {{ return(minimum) }}
+    {% endif %}
+    {% if number < minimum %}
+        {% do errors.append(where ~ ": must be " ~ ("positive" if minimum == 1 else ">= " ~ minimum) ~ ", got " ~ number) %}
+    {% endif %}
+    {{ return(number) }}
+{% endmacro %}
+
+
+{% macro _config_string_list(value, where, errors) %}
+    {% if value is none %}
+        {{ return([]) }}
+    {% elif value is string or value is mapping or value is not iterable %}
+        {% do errors.append(where ~ ": expected a list of names, got '" ~ value ~ "'") %}
+        {{ return([]) }}
+    {% endif %}
+    {% set names = [] %}
+    {% for item in value %}
+        {% if item is not string or item | trim == '' %}
+            {% do errors.append(where ~ "[" ~ loop.index0 ~ "]: expected a non-empty name, got '" ~ item ~ "'") %}
+        {% else %}
+            {% do names.append(item) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(names) }}
+{% endmacro %}
+
+
+{#- A Jinja string as a SQL string literal. -#}
+{% macro sql_string(value) -%}
+    '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+
+{#- A list of names as the inside of a SQL `in (...)`; a list that matches nothing when empty. -#}
+{% macro sql_string_list(values) -%}
+    {%- if values | length == 0 -%}
+        null
+    {%- else -%}
+        {%- for value in values -%}{{ sql_string(value) }}{{ ", " if not loop.last }}{%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,36 @@
+{#
+    Contract section 3, Time: the moment an event happened, in UTC.
+    - originalTimestamp present: corrected upstream already, so `timestamp`;
+    - timestamp, sentAt and receivedAt all present: receivedAt - (sentAt - timestamp), which
+      removes the sending device's clock skew;
+    - else timestamp, else receivedAt, else sentAt.
+    The loader guarantees at least one of the four is a valid time.
+#}
+{% macro segment_event_at(timestamp='timestamp', original_timestamp='original_timestamp',
+                          sent_at='sent_at', received_at='received_at') -%}
+    {{ return(adapter.dispatch('segment_event_at', 'accountable')(
+        timestamp, original_timestamp, sent_at, received_at)) }}
+{%- endmacro %}
+
+{% macro default__segment_event_at(timestamp, original_timestamp, sent_at, received_at) -%}
+    case
+        when {{ original_timestamp }} is not null
+            then coalesce({{ timestamp }}, {{ original_timestamp }}, {{ received_at }}, {{ sent_at }})
+        when {{ timestamp }} is not null and {{ sent_at }} is not null and {{ received_at }} is not null
+            then {{ received_at }} - ({{ sent_at }} - {{ timestamp }})
+        else coalesce({{ timestamp }}, {{ received_at }}, {{ sent_at }})
+    end
+{%- endmacro %}
+
+{% macro spark__segment_event_at(timestamp, original_timestamp, sent_at, received_at) -%}
+    case
+        when {{ original_timestamp }} is not null
+            then coalesce({{ timestamp }}, {{ original_timestamp }}, {{ received_at }}, {{ sent_at }})
+        when {{ timestamp }} is not null and {{ sent_at }} is not null and {{ received_at }} is not null
+            then timestamp_micros(
+                unix_micros({{ received_at }})
+                - (unix_micros({{ sent_at }}) - unix_micros({{ timestamp }}))
+            )
+        else coalesce({{ timestamp }}, {{ received_at }}, {{ sent_at }})
+    end
+{%- endmacro %}
