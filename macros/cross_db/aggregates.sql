@@ -1,0 +1,26 @@
+{#
+    latest_value(value, order_by): the value of the row with the greatest `order_by` among rows
+    where `value` is not null. `order_by` is a list of column expressions, compared in order
+    (e.g. ['event_at', 'message_id'], so ties on time are broken deterministically).
+#}
+{% macro latest_value(value, order_by) -%}
+    {{ return(adapter.dispatch('latest_value', 'accountable')(value, order_by)) }}
+{%- endmacro %}
+
+{% macro default__latest_value(value, order_by) -%}
+    max_by({{ value }}, row({{ order_by | join(', ') }})) filter (where {{ value }} is not null)
+{%- endmacro %}
+
+{% macro duckdb__latest_value(value, order_by) -%}
+    arg_max({{ value }}, row({{ order_by | join(', ') }})) filter (where {{ value }} is not null)
+{%- endmacro %}
+
+{% macro spark__latest_value(value, order_by) -%}
+    max_by({{ value }}, struct({{ order_by | join(', ') }})) filter (where {{ value }} is not null)
+{%- endmacro %}
+
+
+{#- Portable boolean "any row matches" aggregate. -#}
+{% macro bool_any(condition) -%}
+    (max(case when {{ condition }} then 1 else 0 end) = 1)
+{%- endmacro %}

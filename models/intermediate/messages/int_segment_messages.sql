@@ -1,0 +1,124 @@
+{#
+    Every landed message of every type in one relation: the columns identity, memberships and
+    attribution need, plus the properties of events. Page and screen views get the event names
+    the marts use: "Page Viewed" and "Screen Viewed". A view: columnar scans read only what each
+    consumer selects.
+#}
+{{ config(materialized='view') }}
+with
+
+identifies as (
+    select * from {{ ref('stg_segment__identifies') }}
+),
+
+groups as (
+    select * from {{ ref('stg_segment__groups') }}
+),
+
+tracks as (
+    select * from {{ ref('stg_segment__tracks') }}
+),
+
+pages as (
+    select * from {{ ref('stg_segment__pages') }}
+),
+
+screens as (
+    select * from {{ ref('stg_segment__screens') }}
+),
+
+aliases as (
+    select * from {{ ref('stg_segment__aliases') }}
+),
+
+unioned as (
+    select
+        message_id,
+        'identify' as message_type,
+        cast(null as {{ dbt.type_string() }}) as event_name,
+        event_at,
+        user_id,
+        anonymous_id,
+        group_id,
+        cast(null as {{ dbt.type_string() }}) as previous_id,
+        load_id,
+        cast(null as {{ dbt.type_string() }}) as properties
+    from identifies
+
+    union all
+
+    select
+        message_id,
+        'group' as message_type,
+        cast(null as {{ dbt.type_string() }}) as event_name,
+        event_at,
+        user_id,
+        anonymous_id,
+        group_id,
+        cast(null as {{ dbt.type_string() }}) as previous_id,
+        load_id,
+        cast(null as {{ dbt.type_string() }}) as properties
+    from groups
+
+    union all
+
+    select
+        message_id,
+        'track' as message_type,
+        event_name,
+        event_at,
+        user_id,
+        anonymous_id,
+        group_id,
+        cast(null as {{ dbt.type_string() }}) as previous_id,
+        load_id,
+        properties
+    from tracks
+
+    union all
+
+    select
+        message_id,
+        'page' as message_type,
+        'Page Viewed' as event_name,
+        event_at,
+        user_id,
+        anonymous_id,
+        group_id,
+        cast(null as {{ dbt.type_string() }}) as previous_id,
+        load_id,
+        properties
+    from pages
+
+    union all
+
+    select
+        message_id,
+        'screen' as message_type,
+        'Screen Viewed' as event_name,
+        event_at,
+        user_id,
+        anonymous_id,
+        group_id,
+        cast(null as {{ dbt.type_string() }}) as previous_id,
+        load_id,
+        properties
+    from screens
+
+    union all
+
+    select
+        message_id,
+        'alias' as message_type,
+        cast(null as {{ dbt.type_string() }}) as event_name,
+        event_at,
+        user_id,
+        anonymous_id,
+        group_id,
+        previous_id,
+        load_id,
+        cast(null as {{ dbt.type_string() }}) as properties
+    from aliases
+)
+
+select * from unioned

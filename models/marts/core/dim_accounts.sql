@@ -1,0 +1,62 @@
+{#
+    One row per account (group id), with its latest traits, creation time, members and the
+    activation and habit-moment milestones
+    (the achieved_at of the milestones named `activation` and `habit_moment`, when configured).
+#}
+{%- set traits = ['name', 'plan'] + accountable_config()['account_traits'] %}
+
+with
+
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+memberships as (
+    select * from {{ ref('int_memberships') }}
+),
+
+milestones as (
+    select * from {{ ref('fct_account_milestones') }}
+),
+
+named_milestones as (
+    select
+        account_id,
+        max(case when milestone = 'activation' then achieved_at end) as activated_at,
+        max(case when milestone = 'habit_moment' then achieved_at end) as habit_moment_at
+    from milestones
+    group by account_id
+),
+
+member_counts as (
+    select
+        account_id,
+        sum(case when left_at is null then 1 else 0 end) as member_count,
+        count(*) as members_ever
+    from memberships
+    group by account_id
+),
+
+final as (
+    select
+        accounts.account_id,
+        {%- for trait in traits %}
+        accounts.{{ trait }},
+        {%- endfor %}
+        accounts.created_at,
+        coalesce(member_counts.member_count, 0) as member_count,
+        coalesce(member_counts.members_ever, 0) as members_ever,
+        named_milestones.activated_at,
+        named_milestones.habit_moment_at,
+        accounts.first_seen_at,
+        accounts.last_seen_at,
+        accounts.message_count,
+        accounts.group_calls
+    from accounts
+    left join member_counts
+        on accounts.account_id = member_counts.account_id
+    left join named_milestones
+        on accounts.account_id = named_milestones.account_id
+)
+
+select * from final

@@ -1,0 +1,44 @@
+{#
+    One row per user x account membership (rules in int_memberships), with the member's activity
+    in that account from fct_events.
+#}
+with
+
+memberships as (
+    select * from {{ ref('int_memberships') }}
+),
+
+events as (
+    select * from {{ ref('fct_events') }}
+),
+
+member_events as (
+    select
+        account_id,
+        user_id,
+        count(*) as event_count,
+        max(event_at) as last_event_at
+    from events
+    where account_id is not null and user_id is not null
+    group by account_id, user_id
+),
+
+final as (
+    select
+        memberships.account_id,
+        memberships.user_id,
+        memberships.role,
+        memberships.joined_at,
+        memberships.left_at,
+        memberships.left_at is null as is_active,
+        memberships.has_created_account,
+        coalesce(member_events.event_count, 0) as event_count,
+        member_events.last_event_at
+    from memberships
+    left join member_events
+        on
+            memberships.account_id = member_events.account_id
+            and memberships.user_id = member_events.user_id
+)
+
+select * from final

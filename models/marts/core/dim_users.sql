@@ -1,0 +1,42 @@
+{#
+    One row per person (resolved user id), with traits and the accounts they belong to.
+#}
+{%- set traits = ['email', 'name'] + accountable_config()['user_traits'] %}
+
+with
+
+users as (
+    select * from {{ ref('int_users') }}
+),
+
+memberships as (
+    select * from {{ ref('int_memberships') }}
+),
+
+membership_counts as (
+    select
+        user_id,
+        count(*) as membership_count,
+        sum(case when left_at is null then 1 else 0 end) as account_count
+    from memberships
+    group by user_id
+),
+
+final as (
+    select
+        users.user_id,
+        {%- for trait in traits %}
+        users.{{ trait }},
+        {%- endfor %}
+        users.first_seen_at,
+        users.last_seen_at,
+        coalesce(membership_counts.account_count, 0) as account_count,
+        coalesce(membership_counts.membership_count, 0) as membership_count,
+        coalesce(membership_counts.account_count, 0) > 1 as is_multi_account,
+        users.message_count
+    from users
+    left join membership_counts
+        on users.user_id = membership_counts.user_id
+)
+
+select * from final
