@@ -35,9 +35,9 @@ seen as (
 group_traits as (
     select
         group_id as account_id,
-        {%- for trait in traits %}
+        {% for trait in traits %}
         {{ latest_value(json_string('traits', trait), ['event_at', 'message_id']) }} as {{ trait }},
-        {%- endfor %}
+        {% endfor %}
         count(*) as group_calls
     from groups
     where group_id is not null
@@ -47,9 +47,9 @@ group_traits as (
 final as (
     select
         seen.account_id,
-        {%- for trait in traits %}
+        {% for trait in traits %}
         group_traits.{{ trait }},
-        {%- endfor %}
+        {% endfor %}
         coalesce(seen.first_event_at, seen.first_seen_at) as created_at,
         seen.first_seen_at,
         seen.last_seen_at,

@@ -31,14 +31,14 @@ seen as (
 identify_traits as (
     select
         messages.user_id,
-        messages.event_at,
-        messages.message_id,
-        {%- for trait in traits %}
+        {% for trait in traits %}
         coalesce(
             {{ json_string('identifies.traits', trait) }},
             {{ json_string('identifies.context', 'traits.' ~ trait) }}
-        ) as {{ trait }}{{ "," if not loop.last }}
-        {%- endfor %}
+        ) as {{ trait }},
+        {% endfor %}
+        messages.event_at,
+        messages.message_id
     from identifies
     inner join messages
         on identifies.message_id = messages.message_id
@@ -48,9 +48,9 @@ identify_traits as (
 latest_traits as (
     select
         user_id,
-        {%- for trait in traits %}
+        {% for trait in traits %}
         {{ latest_value(trait, ['event_at', 'message_id']) }} as {{ trait }},
-        {%- endfor %}
+        {% endfor %}
         count(*) as identify_calls
     from identify_traits
     group by user_id
@@ -59,9 +59,9 @@ latest_traits as (
 final as (
     select
         seen.user_id,
-        {%- for trait in traits %}
+        {% for trait in traits %}
         latest_traits.{{ trait }},
-        {%- endfor %}
+        {% endfor %}
         seen.first_seen_at,
         seen.last_seen_at,
         seen.message_count,

@@ -40,9 +40,9 @@ member_counts as (
 final as (
     select
         accounts.account_id,
-        {%- for trait in traits %}
+        {% for trait in traits %}
         accounts.{{ trait }},
-        {%- endfor %}
+        {% endfor %}
         accounts.created_at,
         coalesce(member_counts.member_count, 0) as member_count,
         coalesce(member_counts.members_ever, 0) as members_ever,

@@ -25,9 +25,9 @@ membership_counts as (
 final as (
     select
         users.user_id,
-        {%- for trait in traits %}
+        {% for trait in traits %}
         users.{{ trait }},
-        {%- endfor %}
+        {% endfor %}
         users.first_seen_at,
         users.last_seen_at,
         coalesce(membership_counts.account_count, 0) as account_count,

@@ -56,37 +56,42 @@ touched_users as (
 
 events as (
     select
-        messages.message_id as event_id,
-        messages.message_type as event_type,
-        messages.event_name,
-        messages.event_at,
-        messages.user_id,
-        messages.anonymous_id,
-        messages.group_id,
-        messages.sent_user_id,
-        messages.properties,
-        messages.load_id
+        message_id as event_id,
+        message_type as event_type,
+        event_name,
+        event_at,
+        user_id,
+        anonymous_id,
+        group_id,
+        sent_user_id,
+        properties,
+        load_id
     from messages
-    {%- if is_incremental() %}
-    cross join watermark
-    {%- endif %}
-    where
-        messages.message_type in ('track', 'page', 'screen')
-        {%- if is_incremental() %}
-        and (
-            messages.load_id > watermark.max_load_id
-            or messages.event_at >= {{ dbt.dateadd('day', -lookback_days, 'watermark.max_event_at') }}
-            or messages.user_id in (select touched_users.user_id from touched_users)
-        )
-        {%- endif %}
+    where message_type in ('track', 'page', 'screen')
 ),
+
+{% if is_incremental() %}
+events_to_process as (
+    select events.*
+    from events
+    cross join watermark
+    where
+        events.load_id > watermark.max_load_id
+        or events.event_at >= {{ dbt.dateadd('day', -lookback_days, 'watermark.max_event_at') }}
+        or events.user_id in (select touched_users.user_id from touched_users)
+),
+{% else %}
+events_to_process as (
+    select * from events
+),
+{% endif %}
 
 events_to_place as (
     select
         event_id,
         user_id,
         event_at
-    from events
+    from events_to_process
     where group_id is null and user_id is not null
 ),
 
@@ -123,32 +128,32 @@ first_memberships as (
 
 attributed as (
     select
-        events.event_id,
-        events.event_type,
-        events.event_name,
-        events.event_at,
-        events.user_id,
-        events.anonymous_id,
+        events_to_process.event_id,
+        events_to_process.event_type,
+        events_to_process.event_name,
+        events_to_process.event_at,
+        events_to_process.user_id,
+        events_to_process.anonymous_id,
         case
-            when events.group_id is not null then 'explicit'
+            when events_to_process.group_id is not null then 'explicit'
             when active_memberships.active_membership_count = 1 then 'single_membership'
             when
                 active_memberships.event_id is null
-                and events.event_at < first_memberships.joined_at
+                and events_to_process.event_at < first_memberships.joined_at
                 then 'pre_account'
             else 'unattributed'
         end as attribution,
-        events.group_id,
+        events_to_process.group_id,
         active_memberships.account_id as single_account_id,
         first_memberships.account_id as first_account_id,
-        events.sent_user_id,
-        events.properties,
-        events.load_id
-    from events
+        events_to_process.sent_user_id,
+        events_to_process.properties,
+        events_to_process.load_id
+    from events_to_process
     left join active_memberships
-        on events.event_id = active_memberships.event_id
+        on events_to_process.event_id = active_memberships.event_id
     left join first_memberships
-        on events.user_id = first_memberships.user_id
+        on events_to_process.user_id = first_memberships.user_id
 ),
 
 final as (
