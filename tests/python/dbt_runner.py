@@ -1,0 +1,72 @@
+"""Helpers for end-to-end tests: load files, run dbt against a throwaway warehouse, query it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _env(db: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["ACCOUNTABLE_DB"] = str(db)
+    env.setdefault("ACCOUNTABLE_THREADS", "2")
+    return env
+
+
+def load(db: Path, *paths: Path) -> None:
+    """Land files with the real loader, as a user would."""
+    result = subprocess.run(
+        [str(BIN / "accountable"), "load", "--quiet", "--db", str(db), *map(str, paths)],
+        cwd=REPO,
+        env=_env(db),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def dbt(
+    command: str,
+    db: Path,
+    work: Path,
+    *,
+    vars: dict | None = None,
+    extra: list[str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess:
+    """Run a dbt command on `db`, with target/ and logs/ under `work` (never the repo's)."""
+    args = [
+        str(BIN / "dbt"),
+        command,
+        "--profiles-dir",
+        str(REPO),
+        "--project-dir",
+        str(REPO),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
+    if vars is not None:
+        args += ["--vars", json.dumps(vars)]
+    args += extra or []
+    result = subprocess.run(args, cwd=REPO, env=_env(db), capture_output=True, text=True)
+    if check:
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return result
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
