@@ -54,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     load.add_argument(
-        "--db", type=Path, default=None, help="DuckDB file (default: $ACCOUNTABLE_DB or warehouse.duckdb)"
+        "--db",
+        type=Path,
+        default=None,
+        help="DuckDB file (default: $ACCOUNTABLE_DB, else warehouse.duckdb)",
     )
     load.add_argument("--quiet", action="store_true", help="no progress output")
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")

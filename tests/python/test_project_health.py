@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from dbt_runner import dbt
 
 LAYER_PREFIXES = {"staging": ("stg_",), "intermediate": ("int_",)}

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
 from dbt_runner import REPO, dbt, load, query
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +36,8 @@ def test_users_and_first_seen(warehouse):
 def test_accounts_created_at_plan_and_member_count(warehouse):
     rows = query(
         warehouse,
-        "select account_id, name, plan, created_at, member_count from marts.dim_accounts order by 1",
+        "select account_id, name, plan, created_at, member_count "
+        "from marts.dim_accounts order by 1",
     )
     assert rows == [("g1", "Acme", "free", at("10:02"), 1), ("g2", "Globex", None, at("12:00"), 1)]
 
