@@ -67,18 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "generate":
-        from accountable.generate import generate
+        from accountable.generate import GenerateError, generate
 
-        generate(
-            accounts=args.accounts,
-            days=args.days,
-            seed=args.seed,
-            start=args.start,
-            out=args.out,
-            gzip=args.gzip,
-            jobs=args.jobs,
-            progress=not args.quiet,
-        )
+        try:
+            generate(
+                accounts=args.accounts,
+                days=args.days,
+                seed=args.seed,
+                start=args.start,
+                out=args.out,
+                gzip=args.gzip,
+                jobs=args.jobs,
+                progress=not args.quiet,
+            )
+        except GenerateError as error:
+            print(f"accountable generate: error: {error}", file=sys.stderr)
+            return 2
         return 0
     if args.command == "load":
         from accountable.load import LoadError, load_paths
