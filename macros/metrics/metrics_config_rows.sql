@@ -1,0 +1,139 @@
+{#
+    The milestone and funnel configuration (normalised by accountable_config()) as rows, so the
+    metric models are generic SQL over definition tables instead of one copy of SQL per
+    milestone or funnel. Each macro returns a select usable as a CTE body; an empty config gives
+    zero typed rows.
+#}
+
+{#- Rows of SQL literals as a select; `columns` is a list of (name, sql type). -#}
+{% macro config_rows(columns, rows) -%}
+    {%- if rows | length == 0 %}
+    select
+        {%- for column in columns %}
+        cast(null as {{ column[1] }}) as {{ column[0] }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    where 1 = 0
+    {%- else %}
+    {%- for row in rows %}
+    select
+        {%- for column in columns %}
+        cast({{ row[loop.index0] }} as {{ column[1] }}) as {{ column[0] }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- One row per milestone: milestone, window_days, min_members, required_event_count. -#}
+{% macro milestone_definition_rows() -%}
+    {%- set rows = [] %}
+    {%- for name, milestone in accountable_config()['milestones'].items() %}
+        {%- do rows.append([
+            sql_string(name),
+            milestone['window_days'],
+            milestone['min_members'],
+            milestone['required_events'] | length,
+        ]) %}
+    {%- endfor %}
+    {{- config_rows([
+        ['milestone', dbt.type_string()],
+        ['window_days', dbt.type_int()],
+        ['min_members', dbt.type_int()],
+        ['required_event_count', dbt.type_int()],
+    ], rows) }}
+{%- endmacro %}
+
+
+{#- One row per milestone per required_events entry (numbered from 1). -#}
+{% macro milestone_requirement_rows() -%}
+    {%- set rows = [] %}
+    {%- for name, milestone in accountable_config()['milestones'].items() %}
+        {%- for requirement in milestone['required_events'] %}
+            {%- do rows.append([
+                sql_string(name),
+                loop.index,
+                sql_string(requirement['event']),
+                requirement['min_count'],
+                requirement['min_users'],
+            ]) %}
+        {%- endfor %}
+    {%- endfor %}
+    {{- config_rows([
+        ['milestone', dbt.type_string()],
+        ['requirement_number', dbt.type_int()],
+        ['event_name', dbt.type_string()],
+        ['min_count', dbt.type_int()],
+        ['min_users', dbt.type_int()],
+    ], rows) }}
+{%- endmacro %}
+
+
+{#- One row per milestone per excluded role. -#}
+{% macro milestone_excluded_role_rows() -%}
+    {%- set rows = [] %}
+    {%- for name, milestone in accountable_config()['milestones'].items() %}
+        {%- for role in milestone['exclude_roles'] | unique %}
+            {%- do rows.append([sql_string(name), sql_string(role)]) %}
+        {%- endfor %}
+    {%- endfor %}
+    {{- config_rows([
+        ['milestone', dbt.type_string()],
+        ['role', dbt.type_string()],
+    ], rows) }}
+{%- endmacro %}
+
+
+{#- One row per funnel per step: funnel, level, conversion_window_days, step_number, step_event, step_count. -#}
+{% macro funnel_step_rows() -%}
+    {%- set rows = [] %}
+    {%- for name, funnel in accountable_config()['funnels'].items() %}
+        {%- for step in funnel['steps'] %}
+            {%- do rows.append([
+                sql_string(name),
+                sql_string(funnel['level']),
+                funnel['conversion_window_days'],
+                loop.index,
+                sql_string(step),
+                funnel['steps'] | length,
+            ]) %}
+        {%- endfor %}
+    {%- endfor %}
+    {{- config_rows([
+        ['funnel', dbt.type_string()],
+        ['level', dbt.type_string()],
+        ['conversion_window_days', dbt.type_int()],
+        ['step_number', dbt.type_int()],
+        ['step_event', dbt.type_string()],
+        ['step_count', dbt.type_int()],
+    ], rows) }}
+{%- endmacro %}
+
+
+{#- The longest funnel's step count (0 without funnels): how far the funnel models unroll. -#}
+{% macro funnel_max_steps() -%}
+    {%- set lengths = [0] %}
+    {%- for name, funnel in accountable_config()['funnels'].items() %}
+        {%- do lengths.append(funnel['steps'] | length) %}
+    {%- endfor %}
+    {{- return(lengths | max) }}
+{%- endmacro %}
+
+
+{#-
+    The account trait funnels are broken down by (var funnel_breakdown_trait, default plan): one of
+    the account trait columns (name, plan, or one listed in var account_traits).
+    TODO(config owner): move into accountable_config() as key `funnel_breakdown_trait`.
+-#}
+{% macro funnel_breakdown_trait() -%}
+    {%- set trait = var('funnel_breakdown_trait', 'plan') %}
+    {%- set available = ['name', 'plan'] + accountable_config()['account_traits'] %}
+    {%- if trait is not string or trait not in available %}
+        {{- exceptions.raise_compiler_error(
+            "Invalid accountable configuration (dbt vars):\n  - funnel_breakdown_trait: '" ~ trait
+            ~ "' is not an account trait column (use one of " ~ available | join(', ')
+            ~ "; add other traits to account_traits first)"
+        ) }}
+    {%- endif %}
+    {{- return(trait) }}
+{%- endmacro %}

@@ -1,0 +1,24 @@
+{#
+    Account cohort retention, one row per period (day, week, month: var retention_periods) per
+    cohort per period number. The rule and the complete triangle are int_cohort_retention's.
+#}
+with
+
+cohort_retention as (
+    select * from {{ ref('int_cohort_retention') }}
+),
+
+final as (
+    select
+        period,
+        cohort_start,
+        period_number,
+        period_start,
+        cohort_size,
+        retained,
+        retention_rate
+    from cohort_retention
+    where level = 'account'
+)
+
+select * from final

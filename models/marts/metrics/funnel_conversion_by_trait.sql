@@ -1,0 +1,123 @@
+{#
+    One row per funnel per value of an account trait per step: funnel_conversion broken down by
+    the account trait named in var funnel_breakdown_trait (default plan; name, plan or a trait of
+    var account_traits). Account-level funnels use the account's trait; user-level funnels the
+    trait of the user's first account (earliest joined_at, then the smaller account id), null for
+    a user with no membership. Traits are the latest values, not the values at entry.
+    Rates as in funnel_conversion; only trait values with at least one entrant have rows.
+#}
+{%- set trait = funnel_breakdown_trait() %}
+
+with
+
+funnel_entities as (
+    select * from {{ ref('fct_funnel_entities') }}
+),
+
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+memberships as (
+    select * from {{ ref('int_memberships') }}
+),
+
+memberships_in_join_order as (
+    select
+        user_id,
+        account_id,
+        row_number() over (partition by user_id order by joined_at, account_id) as join_rank
+    from memberships
+),
+
+first_accounts as (
+    select
+        user_id,
+        account_id
+    from memberships_in_join_order
+    where join_rank = 1
+),
+
+entity_accounts as (
+    select
+        funnel_entities.funnel,
+        funnel_entities.entity_id,
+        funnel_entities.step_number,
+        funnel_entities.step_event,
+        funnel_entities.level,
+        funnel_entities.reached_at,
+        funnel_entities.seconds_from_previous,
+        case funnel_entities.level
+            when 'account' then funnel_entities.entity_id
+            else first_accounts.account_id
+        end as trait_account_id
+    from funnel_entities
+    left join first_accounts
+        on
+            funnel_entities.level = 'user'
+            and funnel_entities.entity_id = first_accounts.user_id
+),
+
+entity_traits as (
+    select
+        entity_accounts.funnel,
+        entity_accounts.entity_id,
+        entity_accounts.step_number,
+        entity_accounts.step_event,
+        entity_accounts.level,
+        entity_accounts.reached_at,
+        entity_accounts.seconds_from_previous,
+        cast(accounts.{{ trait }} as {{ dbt.type_string() }}) as breakdown_value
+    from entity_accounts
+    left join accounts
+        on entity_accounts.trait_account_id = accounts.account_id
+),
+
+step_counts as (
+    select
+        funnel,
+        breakdown_value,
+        step_number,
+        step_event,
+        level,
+        count(reached_at) as entities,
+        {{ median('seconds_from_previous') }} as median_seconds_from_previous
+    from entity_traits
+    group by funnel, breakdown_value, step_number, step_event, level
+),
+
+with_previous as (
+    select
+        funnel,
+        breakdown_value,
+        step_number,
+        step_event,
+        level,
+        entities,
+        coalesce(
+            lag(entities) over (partition by funnel, breakdown_value order by step_number),
+            entities
+        ) as previous_entities,
+        first_value(entities) over (
+            partition by funnel, breakdown_value order by step_number
+        ) as start_entities,
+        median_seconds_from_previous
+    from step_counts
+),
+
+final as (
+    select
+        funnel,
+        {{ sql_string(trait) }} as breakdown_trait,
+        breakdown_value,
+        step_number,
+        step_event,
+        level,
+        entities,
+        {{ safe_ratio('entities', 'previous_entities') }} as conversion_from_previous,
+        {{ safe_ratio('entities', 'start_entities') }} as conversion_from_start,
+        median_seconds_from_previous
+    from with_previous
+)
+
+select * from final

@@ -1,0 +1,257 @@
+{#
+    One row per UTC day from the first to the last day with an activity event (a date spine: days
+    without activity are present, with zeros). Active accounts and users over rolling windows
+    ending on that day, inclusive: 1 day (DAU), 7 days (WAU: the day and the 6 before) and
+    28 days (MAU). An account is active on a day when an activity event is attributed to it; a
+    user when they performed an activity event, whatever account. accounts_existing counts the
+    accounts created on or before the day (UTC date of created_at), users_existing the users first
+    seen on or before it.
+#}
+with
+
+activity_events as (
+    select * from {{ ref('int_activity_events') }}
+),
+
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+users as (
+    select * from {{ ref('int_users') }}
+),
+
+activity_bounds as (
+    select
+        min(activity_date) as first_activity_date,
+        max(activity_date) as last_activity_date
+    from activity_events
+),
+
+spine as (
+    {{ date_spine(
+        '(select activity_bounds.first_activity_date from activity_bounds)',
+        '(select activity_bounds.last_activity_date from activity_bounds)',
+    ) }}
+),
+
+active_days as (
+    select distinct
+        'account' as level,
+        account_id as entity_id,
+        activity_date
+    from activity_events
+    where account_id is not null
+
+    union all
+
+    select distinct
+        'user' as level,
+        user_id as entity_id,
+        activity_date
+    from activity_events
+),
+
+-- An entity is active on day d for an n-day window when it has activity in the n days ending on
+-- d: each activity day covers itself and the n - 1 days after it. Activity days less than n days
+-- apart have overlapping coverage and merge into one span; the count for a day is then the
+-- running sum of spans opened minus spans closed. This is linear in the active days, where
+-- joining every day to the activity of its 28-day window would multiply them by 28.
+rolling_windows as (
+    select 1 as window_days
+    union all
+    select 7 as window_days
+    union all
+    select 28 as window_days
+),
+
+previous_active_days as (
+    select
+        level,
+        entity_id,
+        activity_date,
+        lag(activity_date) over (
+            partition by level, entity_id order by activity_date
+        ) as previous_activity_date
+    from active_days
+),
+
+span_starts as (
+    select
+        previous_active_days.level,
+        previous_active_days.entity_id,
+        rolling_windows.window_days,
+        previous_active_days.activity_date,
+        case
+            when previous_active_days.previous_activity_date is null then 1
+            when
+                {{ dbt.datediff(
+                    'previous_active_days.previous_activity_date',
+                    'previous_active_days.activity_date',
+                    'day',
+                ) }} >= rolling_windows.window_days
+                then 1
+            else 0
+        end as starts_span
+    from previous_active_days
+    cross join rolling_windows
+),
+
+numbered_spans as (
+    select
+        level,
+        entity_id,
+        window_days,
+        activity_date,
+        sum(starts_span) over (
+            partition by level, entity_id, window_days
+            order by activity_date
+            rows between unbounded preceding and current row
+        ) as span_number
+    from span_starts
+),
+
+coverage_spans as (
+    select
+        level,
+        entity_id,
+        window_days,
+        span_number,
+        min(activity_date) as covered_from,
+        cast({{ dbt.dateadd('day', 'window_days', 'max(activity_date)') }} as date) as covered_until
+    from numbered_spans
+    group by level, entity_id, window_days, span_number
+),
+
+coverage_changes as (
+    select
+        level,
+        window_days,
+        covered_from as change_date,
+        1 as change
+    from coverage_spans
+
+    union all
+
+    select
+        level,
+        window_days,
+        covered_until as change_date,
+        -1 as change
+    from coverage_spans
+),
+
+daily_changes as (
+    select
+        level,
+        window_days,
+        change_date,
+        sum(change) as net_change
+    from coverage_changes
+    group by level, window_days, change_date
+),
+
+levels as (
+    select 'account' as level
+    union all
+    select 'user' as level
+),
+
+series as (
+    select
+        levels.level,
+        rolling_windows.window_days
+    from levels
+    cross join rolling_windows
+),
+
+rolling_counts as (
+    select
+        spine.date_day,
+        series.level,
+        series.window_days,
+        sum(coalesce(daily_changes.net_change, 0)) over (
+            partition by series.level, series.window_days
+            order by spine.date_day
+            rows between unbounded preceding and current row
+        ) as active_entities
+    from spine
+    cross join series
+    left join daily_changes
+        on
+            spine.date_day = daily_changes.change_date
+            and series.level = daily_changes.level
+            and series.window_days = daily_changes.window_days
+),
+
+rolling_activity as (
+    select
+        date_day,
+        max(case when level = 'account' and window_days = 1 then active_entities end)
+            as daily_active_accounts,
+        max(case when level = 'account' and window_days = 7 then active_entities end)
+            as weekly_active_accounts,
+        max(case when level = 'account' and window_days = 28 then active_entities end)
+            as monthly_active_accounts,
+        max(case when level = 'user' and window_days = 1 then active_entities end)
+            as daily_active_users,
+        max(case when level = 'user' and window_days = 7 then active_entities end)
+            as weekly_active_users,
+        max(case when level = 'user' and window_days = 28 then active_entities end)
+            as monthly_active_users
+    from rolling_counts
+    group by date_day
+),
+
+daily_creations as (
+    select
+        cast(created_at as date) as created_date,
+        count(*) as accounts_created,
+        0 as users_first_seen
+    from accounts
+    group by cast(created_at as date)
+
+    union all
+
+    select
+        cast(first_seen_at as date) as created_date,
+        0 as accounts_created,
+        count(*) as users_first_seen
+    from users
+    group by cast(first_seen_at as date)
+),
+
+existing as (
+    select
+        spine.date_day,
+        coalesce(sum(daily_creations.accounts_created), 0) as accounts_existing,
+        coalesce(sum(daily_creations.users_first_seen), 0) as users_existing
+    from spine
+    left join daily_creations
+        on spine.date_day >= daily_creations.created_date
+    group by spine.date_day
+),
+
+final as (
+    select
+        rolling_activity.date_day as metric_date,
+        rolling_activity.daily_active_accounts,
+        rolling_activity.weekly_active_accounts,
+        rolling_activity.monthly_active_accounts,
+        rolling_activity.daily_active_users,
+        rolling_activity.weekly_active_users,
+        rolling_activity.monthly_active_users,
+        existing.accounts_existing,
+        existing.users_existing,
+        {{ safe_ratio('rolling_activity.daily_active_accounts', 'existing.accounts_existing') }}
+            as daily_active_account_share,
+        {{ safe_ratio('rolling_activity.weekly_active_accounts', 'existing.accounts_existing') }}
+            as weekly_active_account_share,
+        {{ safe_ratio('rolling_activity.monthly_active_accounts', 'existing.accounts_existing') }}
+            as monthly_active_account_share
+    from rolling_activity
+    inner join existing
+        on rolling_activity.date_day = existing.date_day
+)
+
+select * from final
