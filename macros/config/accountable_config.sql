@@ -31,7 +31,7 @@
             {% set where = "milestones." ~ name %}
             {% if definition is not mapping %}
                 {% do errors.append(where ~ ": expected a mapping with window_days, min_members, exclude_roles, required_events") %}
-                
+                {% set definition = {'window_days': 1} %}
             {% endif %}
             {% for key in definition.keys() %}
                 {% if key not in ['window_days', 'min_members', 'exclude_roles', 'required_events'] %}
@@ -50,8 +50,8 @@
             {% for requirement in raw_requirements %}
                 {% set rwhere = where ~ ".required_events[" ~ loop.index0 ~ "]" %}
                 {% if requirement is not mapping %}
-                    {% do errors.append(rwhere ~ ": expected a mapping with event, min_count, min_users") %}
-                    
+                    {% do errors.append(rwhere ~ ": expected a mapping with event, min_count, min_users (got '" ~ requirement ~ "')") %}
+                    {% set requirement = {'event': '-'} %}
                 {% endif %}
                 {% for key in requirement.keys() %}
                     {% if key not in ['event', 'min_count', 'min_users'] %}
@@ -86,7 +86,7 @@
             {% set where = "funnels." ~ name %}
             {% if definition is not mapping %}
                 {% do errors.append(where ~ ": expected a mapping with level, conversion_window_days, steps") %}
-                
+                {% set definition = {'level': 'account', 'conversion_window_days': 1, 'steps': ['-']} %}
             {% endif %}
             {% for key in definition.keys() %}
                 {% if key not in ['level', 'conversion_window_days', 'steps'] %}
@@ -141,6 +141,22 @@
 
     {% set account_traits = _config_string_list(var('account_traits', []), 'account_traits', errors) %}
     {% set user_traits = _config_string_list(var('user_traits', []), 'user_traits', errors) %}
+    {% set account_columns = ['account_id', 'created_at', 'first_seen_at', 'last_seen_at', 'message_count',
+                              'group_calls', 'member_count', 'members_ever', 'activated_at', 'habit_moment_at'] %}
+    {% set user_columns = ['user_id', 'first_seen_at', 'last_seen_at', 'message_count', 'identify_calls',
+                           'account_count', 'membership_count', 'is_multi_account'] %}
+    {% for trait in account_traits if trait in account_columns %}
+        {% do errors.append("account_traits: '" ~ trait ~ "' is a column dim_accounts computes; it cannot be a trait column") %}
+    {% endfor %}
+    {% for trait in user_traits if trait in user_columns %}
+        {% do errors.append("user_traits: '" ~ trait ~ "' is a column dim_users computes; it cannot be a trait column") %}
+    {% endfor %}
+    {% set funnel_breakdown_trait = var('funnel_breakdown_trait', 'plan') %}
+    {% set account_trait_columns = ['name', 'plan'] + (account_traits | reject('in', ['name', 'plan']) | list) %}
+    {% if funnel_breakdown_trait not in account_trait_columns %}
+        {% do errors.append("funnel_breakdown_trait: '" ~ funnel_breakdown_trait ~ "' is not an account trait column (use one of "
+                            ~ account_trait_columns | join(', ') ~ "; add other traits to account_traits first)") %}
+    {% endif %}
     {% for trait in account_traits + user_traits %}
         {% if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', trait) %}
             {% do errors.append("traits: '" ~ trait ~ "' is not usable as a column name (letters, digits, _)") %}
@@ -161,6 +177,7 @@
         'funnels': funnels,
         'lifecycle_events': lifecycle_events,
         'account_traits': account_traits | reject('in', ['name', 'plan']) | list,
+        'funnel_breakdown_trait': funnel_breakdown_trait,
         'user_traits': user_traits | reject('in', ['email', 'name']) | list,
         'events_lookback_days': events_lookback_days,
     }) }}
@@ -168,7 +185,10 @@
 
 
 {% macro _config_int(value, where, minimum, errors) %}
-    {% if value is number and value == value | int %}
+    {% if value is sameas true or value is sameas false %}
+        {% do errors.append(where ~ ": expected a whole number, got '" ~ value ~ "'") %}
+        {{ return(minimum) }}
+    {% elif value is number and value == value | int %}
         {% set number = value | int %}
     {% elif value is string and modules.re.match('^-?[0-9]+$', value | trim) %}
         {% set number = value | trim | int %}

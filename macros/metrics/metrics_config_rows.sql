@@ -120,20 +120,7 @@
 {%- endmacro %}
 
 
-{#-
-    The account trait funnels are broken down by (var funnel_breakdown_trait, default plan): one of
-    the account trait columns (name, plan, or one listed in var account_traits).
-    TODO(config owner): move into accountable_config() as key `funnel_breakdown_trait`.
--#}
+{#- The account trait funnels are broken down by: var funnel_breakdown_trait, validated in accountable_config. -#}
 {% macro funnel_breakdown_trait() -%}
-    {%- set trait = var('funnel_breakdown_trait', 'plan') %}
-    {%- set available = ['name', 'plan'] + accountable_config()['account_traits'] %}
-    {%- if trait is not string or trait not in available %}
-        {{- exceptions.raise_compiler_error(
-            "Invalid accountable configuration (dbt vars):\n  - funnel_breakdown_trait: '" ~ trait
-            ~ "' is not an account trait column (use one of " ~ available | join(', ')
-            ~ "; add other traits to account_traits first)"
-        ) }}
-    {%- endif %}
-    {{- return(trait) }}
+    {{- return(accountable_config()['funnel_breakdown_trait']) }}
 {%- endmacro %}
