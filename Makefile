@@ -53,11 +53,11 @@ dbt-test: setup
 lint: setup
 	$(BIN)/ruff check src tests/python scripts
 	$(BIN)/ruff format --check src tests/python scripts
-	$(BIN)/sqlfluff lint models macros analyses tests/dbt
+	ACCOUNTABLE_DB=target/lint.duckdb $(BIN)/sqlfluff lint models macros analyses tests/dbt
 
 format: setup
 	$(BIN)/ruff format src tests/python scripts
-	$(BIN)/sqlfluff fix models macros analyses tests/dbt
+	ACCOUNTABLE_DB=target/lint.duckdb $(BIN)/sqlfluff fix models macros analyses tests/dbt
 
 bench: setup
 	$(BIN)/python scripts/benchmark.py
