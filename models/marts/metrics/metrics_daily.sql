@@ -13,6 +13,10 @@ activity_events as (
     select * from {{ ref('int_activity_events') }}
 ),
 
+active_days as (
+    select * from {{ ref('int_active_days') }}
+),
+
 accounts as (
     select * from {{ ref('int_accounts') }}
 ),
@@ -35,22 +39,6 @@ spine as (
     ) }}
 ),
 
-active_days as (
-    select distinct
-        'account' as level,
-        account_id as entity_id,
-        activity_date
-    from activity_events
-    where account_id is not null
-
-    union all
-
-    select distinct
-        'user' as level,
-        user_id as entity_id,
-        activity_date
-    from activity_events
-),
 
 -- An entity is active on day d for an n-day window when it has activity in the n days ending on
 -- d: each activity day covers itself and the n - 1 days after it. Activity days less than n days

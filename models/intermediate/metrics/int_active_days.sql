@@ -1,0 +1,29 @@
+{#
+    One row per entity (account or user) per UTC day on which it had an activity event: the
+    shared input of retention and of the active-entity time series. An account is active on a day
+    when an activity event is attributed to it; a user when they performed one, whatever account.
+#}
+with
+
+activity_events as (
+    select * from {{ ref('int_activity_events') }}
+),
+
+active_days as (
+    select distinct
+        'account' as level,
+        account_id as entity_id,
+        activity_date
+    from activity_events
+    where account_id is not null
+
+    union all
+
+    select distinct
+        'user' as level,
+        user_id as entity_id,
+        activity_date
+    from activity_events
+)
+
+select * from active_days
