@@ -27,4 +27,129 @@ create table if not exists raw.rejected (
     rejected_at timestamp not null
 );
 
--- The common columns, repeated per table by the loader (see load.py: RAW_TABLES).
+-- One table per message type. The first ten columns and the last six are the same in all six
+-- tables; the type-specific columns sit between received_at and context. The loader names every
+-- column it inserts (load.py), so a change here must be made there too.
+
+create table if not exists raw.identifies (
+    message_id varchar not null,    -- messageId; unique across the six tables
+    type varchar,                   -- the message type, lowercase
+    user_id varchar,
+    anonymous_id varchar,
+    group_id varchar,               -- top-level groupId
+    context_group_id varchar,       -- context.groupId
+    timestamp timestamp,            -- UTC; null when missing or unparseable
+    original_timestamp timestamp,
+    sent_at timestamp,
+    received_at timestamp,
+    traits json,
+    context json,
+    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                  -- absolute path of the file the row came from
+    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    _load_id bigint,
+    _loaded_at timestamp
+);
+
+create table if not exists raw.groups (
+    message_id varchar not null,    -- messageId; unique across the six tables
+    type varchar,                   -- the message type, lowercase
+    user_id varchar,
+    anonymous_id varchar,
+    group_id varchar,               -- top-level groupId
+    context_group_id varchar,       -- context.groupId
+    timestamp timestamp,            -- UTC; null when missing or unparseable
+    original_timestamp timestamp,
+    sent_at timestamp,
+    received_at timestamp,
+    traits json,
+    context json,
+    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                  -- absolute path of the file the row came from
+    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    _load_id bigint,
+    _loaded_at timestamp
+);
+
+create table if not exists raw.tracks (
+    message_id varchar not null,    -- messageId; unique across the six tables
+    type varchar,                   -- the message type, lowercase
+    user_id varchar,
+    anonymous_id varchar,
+    group_id varchar,               -- top-level groupId
+    context_group_id varchar,       -- context.groupId
+    timestamp timestamp,            -- UTC; null when missing or unparseable
+    original_timestamp timestamp,
+    sent_at timestamp,
+    received_at timestamp,
+    event varchar,
+    properties json,
+    context json,
+    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                  -- absolute path of the file the row came from
+    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    _load_id bigint,
+    _loaded_at timestamp
+);
+
+create table if not exists raw.pages (
+    message_id varchar not null,    -- messageId; unique across the six tables
+    type varchar,                   -- the message type, lowercase
+    user_id varchar,
+    anonymous_id varchar,
+    group_id varchar,               -- top-level groupId
+    context_group_id varchar,       -- context.groupId
+    timestamp timestamp,            -- UTC; null when missing or unparseable
+    original_timestamp timestamp,
+    sent_at timestamp,
+    received_at timestamp,
+    name varchar,
+    properties json,
+    context json,
+    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                  -- absolute path of the file the row came from
+    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    _load_id bigint,
+    _loaded_at timestamp
+);
+
+create table if not exists raw.screens (
+    message_id varchar not null,    -- messageId; unique across the six tables
+    type varchar,                   -- the message type, lowercase
+    user_id varchar,
+    anonymous_id varchar,
+    group_id varchar,               -- top-level groupId
+    context_group_id varchar,       -- context.groupId
+    timestamp timestamp,            -- UTC; null when missing or unparseable
+    original_timestamp timestamp,
+    sent_at timestamp,
+    received_at timestamp,
+    name varchar,
+    properties json,
+    context json,
+    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                  -- absolute path of the file the row came from
+    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    _load_id bigint,
+    _loaded_at timestamp
+);
+
+create table if not exists raw.aliases (
+    message_id varchar not null,    -- messageId; unique across the six tables
+    type varchar,                   -- the message type, lowercase
+    user_id varchar,
+    anonymous_id varchar,
+    group_id varchar,               -- top-level groupId
+    context_group_id varchar,       -- context.groupId
+    timestamp timestamp,            -- UTC; null when missing or unparseable
+    original_timestamp timestamp,
+    sent_at timestamp,
+    received_at timestamp,
+    previous_id varchar,
+    context json,
+    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                  -- absolute path of the file the row came from
+    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    _load_id bigint,
+    _loaded_at timestamp
+);

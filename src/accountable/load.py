@@ -1,0 +1,1142 @@
+"""Land Segment Spec messages from files or folders into the raw schema of the DuckDB warehouse.
+
+Python only finds the files, cuts them into lines (numpy over big binary blocks, no loop per line)
+and hands pyarrow arrays of (file, line number, text) to DuckDB. Everything per message, from
+JSON parsing and validation to deduplication and the inserts into the six raw tables, is a few
+set-based SQL statements per batch of lines, so a load runs at DuckDB speed and spills to disk
+instead of running out of memory.
+
+Rules (CONTRACT.md section 2): a message is either inserted into the table of its type, counted
+as a duplicate of a messageId loaded before (the first copy in sorted path order, then line order,
+wins) or rejected into raw.rejected with a reason code; `lines = inserted + duplicates + rejected`
+holds for every file, and loading the same files again changes no row. Each transaction holds whole
+files only, so an interrupted load never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+import duckdb
+import numpy as np
+import orjson
+import pyarrow as pa
+
+MESSAGE_SUFFIXES = (".ndjson", ".jsonl", ".json")
+"""File name endings the loader reads, each optionally followed by `.gz`."""
+
+TABLE_OF_TYPE = {
+    "identify": "identifies",
+    "group": "groups",
+    "track": "tracks",
+    "page": "pages",
+    "screen": "screens",
+    "alias": "aliases",
+}
+"""Segment message type -> raw table. Types are compared lowercase."""
+
+REASONS = (
+    "invalid_json",
+    "not_an_object",
+    "missing_type",
+    "unknown_type",
+    "missing_message_id",
+    "missing_identity",
+    "missing_timestamp",
+)
+"""Rejection reason codes, in the order they are checked."""
+
+# Columns of the six message tables (sql/raw_schema.sql), as `column: expression over the parsed
+# batch`. The common ones come first and last; the type-specific ones sit between.
+_COMMON_HEAD = (
+    "message_id",
+    "type",
+    "user_id",
+    "anonymous_id",
+    "group_id",
+    "context_group_id",
+    "timestamp",
+    "original_timestamp",
+    "sent_at",
+    "received_at",
+)
+_COMMON_TAIL = ("context", "message", "_file", "_line", "_load_id", "_loaded_at")
+_SPECIFIC = {
+    "identifies": ("traits",),
+    "groups": ("traits",),
+    "tracks": ("event", "properties"),
+    "pages": ("name", "properties"),
+    "screens": ("name", "properties"),
+    "aliases": ("previous_id",),
+}
+
+_READ_BYTES = 16 << 20
+"""Bytes read from a file at a time; each block becomes one arrow record batch."""
+
+_PASS_BYTES = 256 << 20
+"""Text per SQL pass: bounds the memory of a pass, big enough to keep both cores busy."""
+
+_FIRST_PASS_BYTES = 64 << 20
+"""A smaller first pass gets DuckDB going while the reader is still filling the next one."""
+
+_INSERT_BYTES = 1 << 30
+"""Text parsed before the inserts into the raw tables, and per transaction (whole files only).
+Big inserts are written in parallel as they go; small ones are compressed at commit on one core,
+and each commit leaves partly filled row groups that the next checkpoint writes again."""
+
+_BATCH_FILE_LIMIT = 256 << 20
+"""Up to this size, a file whose first line is not JSON is tried as a pretty-printed batch body."""
+
+_PROGRESS_EVERY = 10.0
+"""Seconds between progress lines while a big file is being read."""
+
+_INCOMING_SCHEMA = pa.schema(
+    [
+        ("file_idx", pa.int32()),
+        ("line", pa.int64()),
+        ("text", pa.large_string()),  # what is parsed; null when the line is not UTF-8
+        ("raw_text", pa.large_string()),  # the original text, only when it differs from `text`
+    ]
+)
+
+
+class LoadError(Exception):
+    """A load that cannot start or finish; the message says what is wrong and what to do."""
+
+
+@dataclass
+class FileResult:
+    """What one file contributed to a load (one row of raw.loads)."""
+
+    file: str
+    lines: int = 0
+    inserted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    seconds: float = 0.0
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class LoadSummary:
+    """The outcome of one `load_paths` call: totals and one FileResult per file."""
+
+    load_id: int
+    db_path: Path
+    files: list[FileResult]
+    skipped: int
+    seconds: float
+
+    @property
+    def lines(self) -> int:
+        return sum(result.lines for result in self.files)
+
+    @property
+    def inserted(self) -> int:
+        return sum(result.inserted for result in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(result.duplicates for result in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(result.rejected for result in self.files)
+
+    @property
+    def rejected_by_reason(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for result in self.files:
+            for reason, count in result.rejected_by_reason.items():
+                totals[reason] = totals.get(reason, 0) + count
+        return {reason: totals[reason] for reason in REASONS if reason in totals}
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry point
+# --------------------------------------------------------------------------------------------
+
+
+def load_paths(db_path: Path, paths: list[Path], progress: bool = True) -> LoadSummary:
+    """Load every message file in `paths` (files or folders) into the raw tables of `db_path`.
+
+    All paths are checked before anything is written, so a typo leaves the database unchanged.
+    Raises LoadError with an actionable message for missing or unreadable paths, folders without
+    message files, files that cannot be decoded, and a database locked by another process.
+    """
+    started = time.perf_counter()
+    files, skipped = collect_files(paths)
+    report = _Progress(sys.stderr if progress else None)
+    connection = _connect(Path(db_path))
+    try:
+        _configure(connection)
+        connection.execute(_schema_sql())
+        load_id = connection.execute("select nextval('raw.load_id_seq')").fetchone()[0]
+        results = _Loader(connection, load_id, files, report).run()
+    except duckdb.Error as error:
+        raise LoadError(
+            f"{db_path}: the load failed and its open transaction was rolled back ({error}). "
+            f"Files reported as loaded above were kept; loading again is safe"
+        ) from error
+    finally:
+        connection.close()
+    summary = LoadSummary(
+        load_id=load_id,
+        db_path=Path(db_path),
+        files=results,
+        skipped=skipped,
+        seconds=time.perf_counter() - started,
+    )
+    report.summary(summary)
+    return summary
+
+
+# --------------------------------------------------------------------------------------------
+# Finding the files
+# --------------------------------------------------------------------------------------------
+
+
+def is_message_file(name: str) -> bool:
+    """True for .ndjson, .jsonl and .json names, optionally ending in .gz (case-insensitive)."""
+    lowered = name.lower()
+    if lowered.endswith(".gz"):
+        lowered = lowered[:-3]
+    return lowered.endswith(MESSAGE_SUFFIXES)
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], int]:
+    """The message files named by `paths`, absolute, unique, in sorted path order; and how many
+    files inside the folders were skipped for their extension.
+
+    Raises LoadError for anything that would make the load fail half-way, before any write.
+    """
+    if not paths:
+        raise LoadError("no files or folders given: name at least one .ndjson/.jsonl/.json file")
+    found: dict[str, Path] = {}
+    skipped = 0
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        if not path.exists():
+            raise LoadError(f"{path}: no such file or folder; check the path and run again")
+        if path.is_dir():
+            in_folder, skipped_here = _walk(path)
+            if not in_folder:
+                raise LoadError(
+                    f"{path}: no message files in this folder or below (expected names ending "
+                    f"in .ndjson, .jsonl or .json, optionally .gz; {skipped_here} other files)"
+                )
+            skipped += skipped_here
+            for file in in_folder:
+                found.setdefault(str(file), file)
+        elif path.is_file():
+            if not is_message_file(path.name):
+                raise LoadError(
+                    f"{path}: not a message file; name it .ndjson, .jsonl or .json (optionally "
+                    f".gz), or pass its folder to load only the message files in it"
+                )
+            found.setdefault(str(path), path)
+        else:
+            raise LoadError(f"{path}: neither a regular file nor a folder")
+    files = [found[key] for key in sorted(found)]
+    for file in files:
+        _check_readable(file)
+    return _drop_same_files(files), skipped
+
+
+def _walk(folder: Path) -> tuple[list[Path], int]:
+    def fail(error: OSError) -> None:
+        raise LoadError(f"{error.filename}: cannot read this folder ({error.strerror})")
+
+    files: list[Path] = []
+    skipped = 0
+    for root, _dirs, names in os.walk(folder, onerror=fail):
+        for name in names:
+            if is_message_file(name):
+                files.append(Path(root, name))
+            else:
+                skipped += 1
+    return files, skipped
+
+
+def _check_readable(file: Path) -> None:
+    try:
+        with open(file, "rb") as handle:
+            handle.read(1)
+    except OSError as error:
+        raise LoadError(
+            f"{file}: cannot be read ({error.strerror}); fix its permissions or leave it out"
+        ) from None
+
+
+def _drop_same_files(files: list[Path]) -> list[Path]:
+    """Keep the first of several paths to one file (symlinks), so nothing counts twice."""
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for file in files:
+        stat = file.stat()
+        key = (stat.st_dev, stat.st_ino)
+        if key not in seen:
+            seen.add(key)
+            unique.append(file)
+    return unique
+
+
+# --------------------------------------------------------------------------------------------
+# The database
+# --------------------------------------------------------------------------------------------
+
+
+def _connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(db_path))
+    except duckdb.IOException as error:
+        message = str(error)
+        if "lock" in message.lower():
+            holder = message.split("Conflicting lock is held in", 1)
+            who = f" (held by {holder[1].split('. See')[0].strip()})" if len(holder) == 2 else ""
+            raise LoadError(
+                f"{db_path}: the database is locked by another process{who}. Close the program "
+                f"that has it open (a running dbt, a notebook, a DuckDB shell) and load again"
+            ) from None
+        raise LoadError(f"{db_path}: cannot open the database: {message}") from None
+    except duckdb.Error as error:
+        raise LoadError(f"{db_path}: cannot open the database: {error}") from None
+
+
+def _schema_sql() -> str:
+    return resources.files("accountable").joinpath("sql/raw_schema.sql").read_text()
+
+
+def _configure(connection: duckdb.DuckDBPyConnection) -> None:
+    """Session settings of the load (they do not outlive the connection).
+
+    - Times are UTC; DuckDB's own progress bar is off (the loader reports progress itself).
+    - Memory is capped at half the RAM, 4 GiB at most: beyond that DuckDB spills to
+      `<database>.tmp`, so a huge file slows down instead of exhausting memory.
+    - Dictionary compression is not tried: its analysis hashes every string of every column and
+      costs about a third of the insert time, for no gain on JSON and ids; FSST still compresses.
+    - Vacuum tasks would merge the partly filled row groups each load leaves behind at the next
+      checkpoint, compressing data just written a second time.
+    - Row order within a raw table carries no meaning (`_file`, `_line` do), and without it
+      DuckDB writes the rows on all cores.
+    """
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    memory_limit = max(1 << 30, min(4 << 30, memory // 2))
+    connection.execute("set TimeZone = 'UTC'")
+    connection.execute("set enable_progress_bar = false")
+    connection.execute(f"set memory_limit = '{memory_limit >> 20} MiB'")
+    connection.execute("set disabled_compression_methods = 'dictionary,dict_fsst'")
+    connection.execute("set max_vacuum_tasks = 0")
+    connection.execute("set preserve_insertion_order = false")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files into arrow record batches of (file_idx, line, text, raw_text)
+# --------------------------------------------------------------------------------------------
+
+
+def _open(file: Path):
+    return gzip.open(file, "rb") if file.name.lower().endswith(".gz") else open(file, "rb")
+
+
+def _read_batches(file: Path, file_idx: int) -> Iterator[pa.RecordBatch]:
+    """The non-blank lines of `file` as record batches, whatever its format."""
+    bodies = _batch_bodies(file)
+    if bodies is None:
+        yield from _ndjson_batches(file, file_idx)
+    else:
+        yield from _batch_body_batches(bodies, file_idx)
+
+
+def _ndjson_batches(file: Path, file_idx: int) -> Iterator[pa.RecordBatch]:
+    """Cut the file into lines with numpy over big blocks; blank lines are dropped but keep
+    their numbers, so `line` is always the real line number in the file."""
+    lines_before = 0
+    carry = b""
+    with _open(file) as handle:
+        first = True
+        while True:
+            block = handle.read(_READ_BYTES)
+            if not block:
+                break
+            data = carry + block if carry else block
+            if first:
+                data = data.removeprefix(b"\xef\xbb\xbf")
+                first = False
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data
+                continue
+            carry = data[cut + 1 :]
+            batch, count = _lines_batch(data[: cut + 1], lines_before, file_idx)
+            lines_before += count
+            if batch.num_rows:
+                yield batch
+        if carry:
+            batch, _count = _lines_batch(carry + b"\n", lines_before, file_idx)
+            if batch.num_rows:
+                yield batch
+
+
+def _lines_batch(data: bytes, lines_before: int, file_idx: int) -> tuple[pa.RecordBatch, int]:
+    """One record batch from `data`, whole lines each ending in a newline.
+
+    The newlines are removed from the buffer, so the arrow offsets of line k are simply its
+    start and end minus k, and the strings point into one contiguous buffer (no copy per line).
+    """
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+    newlines = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
+    count = len(newlines)
+    ends = newlines - np.arange(count, dtype=np.int64)
+    offsets = np.empty(count + 1, dtype=np.int64)
+    offsets[0] = 0
+    offsets[1:] = ends
+    compact = data.replace(b"\n", b"")
+    texts = pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(compact))
+    raw_texts = pa.nulls(count, pa.large_string())
+    try:
+        texts.validate(full=True)
+    except pa.ArrowInvalid:
+        texts, raw_texts = _decode_line_by_line(compact, offsets)
+    numbers = np.arange(lines_before + 1, lines_before + count + 1, dtype=np.int64)
+    batch = pa.RecordBatch.from_arrays(
+        [pa.array(np.full(count, file_idx, dtype=np.int32)), pa.array(numbers), texts, raw_texts],
+        schema=_INCOMING_SCHEMA,
+    )
+    keep = _non_blank(compact, offsets)
+    if keep is not None:
+        batch = batch.filter(pa.array(keep))
+    return batch, count
+
+
+def _non_blank(compact: bytes, offsets: np.ndarray) -> np.ndarray | None:
+    """A mask of the lines that are not blank, or None when no line is blank (the usual case)."""
+    lengths = np.diff(offsets)
+    keep = lengths > 0
+    starts = offsets[:-1]
+    first_bytes = np.frombuffer(compact, np.uint8)[starts[keep]] if compact else np.array([])
+    suspects = np.flatnonzero(keep)[np.isin(first_bytes, (9, 13, 32))]
+    for index in suspects:
+        if not compact[offsets[index] : offsets[index + 1]].strip():
+            keep[index] = False
+    return None if keep.all() else keep
+
+
+def _decode_line_by_line(compact: bytes, offsets: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """The slow path for a block holding bytes that are not UTF-8: such lines get a null `text`
+    (rejected as invalid JSON) and keep a readable copy of their bytes as `raw_text`."""
+    texts: list[str | None] = []
+    raw_texts: list[str | None] = []
+    for start, end in zip(offsets[:-1], offsets[1:], strict=True):
+        chunk = compact[start:end]
+        try:
+            texts.append(chunk.decode("utf-8"))
+            raw_texts.append(None)
+        except UnicodeDecodeError:
+            texts.append(None)
+            raw_texts.append(chunk.decode("utf-8", errors="replace"))
+    return pa.array(texts, pa.large_string()), pa.array(raw_texts, pa.large_string())
+
+
+_NOT_JSON = object()
+
+
+def _loads(text: bytes | str) -> Any:
+    """Parse JSON strictly; _NOT_JSON when it is not. Falls back to the standard library for what
+    orjson refuses but JSON allows (integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        try:
+            return json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, UnicodeDecodeError):
+            return _NOT_JSON
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _is_batch_body(value: Any) -> bool:
+    """A /v1/batch body: an object with a `batch` list and no message type of its own."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("batch"), list)
+        and value.get("type") in (None, "")
+    )
+
+
+def _batch_bodies(file: Path) -> list[Any] | None:
+    """The items of a /v1/batch file, or None when the file is plain NDJSON.
+
+    A batch file is either one JSON object over many lines (pretty-printed), or one body per line
+    (usually a single line). In the second form a line that is not a batch body is kept as an
+    item of its own, so nothing is lost.
+    """
+    with _open(file) as handle:
+        first = b""
+        for raw in handle:
+            if raw.strip():
+                first = raw.strip().removeprefix(b"\xef\xbb\xbf")
+                break
+    if not first.startswith(b"{"):
+        return None
+    value = _loads(first)
+    if value is _NOT_JSON:
+        with _open(file) as handle:
+            whole = handle.read(_BATCH_FILE_LIMIT + 1)
+        if len(whole) > _BATCH_FILE_LIMIT:
+            return None
+        value = _loads(whole.removeprefix(b"\xef\xbb\xbf"))
+        return [value] if _is_batch_body(value) else None
+    if not _is_batch_body(value):
+        return None
+    items: list[Any] = []
+    with _open(file) as handle:
+        for raw in handle:
+            if raw.strip():
+                value = _loads(raw.strip().removeprefix(b"\xef\xbb\xbf"))
+                items.append(value if value is not _NOT_JSON else raw.decode("utf-8", "replace"))
+    return items
+
+
+def _batch_body_batches(items: list[Any], file_idx: int) -> Iterator[pa.RecordBatch]:
+    """Record batches from batch bodies: each element of `batch` is a line, numbered by its
+    position; batch-level sentAt and context fill in what the element lacks."""
+    texts: list[str | None] = []
+    raw_texts: list[str | None] = []
+    for item in items:
+        if not _is_batch_body(item):
+            original = item if isinstance(item, str) else _dumps(item)
+            texts.append(original.strip())
+            raw_texts.append(None)
+            continue
+        for element in item["batch"]:
+            original = _dumps(element)
+            filled = _fill_from_batch(element, item)
+            text = original if filled is element else _dumps(filled)
+            texts.append(text)
+            raw_texts.append(None if text == original else original)
+    numbers = np.arange(1, len(texts) + 1, dtype=np.int64)
+    step = 50_000
+    for start in range(0, len(texts), step):
+        stop = min(start + step, len(texts))
+        yield pa.RecordBatch.from_arrays(
+            [
+                pa.array(np.full(stop - start, file_idx, dtype=np.int32)),
+                pa.array(numbers[start:stop]),
+                pa.array(texts[start:stop], pa.large_string()),
+                pa.array(raw_texts[start:stop], pa.large_string()),
+            ],
+            schema=_INCOMING_SCHEMA,
+        )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _fill_from_batch(element: Any, body: dict[str, Any]) -> Any:
+    """The element with the batch's sentAt and context keys it lacks (the element itself when
+    nothing is filled in)."""
+    if not isinstance(element, dict):
+        return element
+    filled = element
+    sent_at = body.get("sentAt")
+    if _missing(element.get("sentAt")) and not _missing(sent_at):
+        filled = {**filled, "sentAt": sent_at}
+    batch_context = body.get("context")
+    if isinstance(batch_context, dict) and batch_context:
+        context = element.get("context")
+        if _missing(context):
+            filled = {**filled, "context": batch_context}
+        elif isinstance(context, dict):
+            extra = {key: value for key, value in batch_context.items() if key not in context}
+            if extra:
+                filled = {**filled, "context": {**context, **extra}}
+    return filled
+
+
+class _ReadAhead:
+    """Reads the files on a background thread, a few blocks ahead of the SQL passes, so that
+    reading, gunzipping and cutting lines overlap with DuckDB's work (both release the GIL).
+    Errors are handed over and raised where the batches are consumed."""
+
+    def __init__(self, files: list[Path], depth: int = 20) -> None:
+        self._queue: queue.Queue[tuple[int, pa.RecordBatch | BaseException | None]]
+        self._queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._read, args=(files,), name="accountable-read", daemon=True
+        )
+        self._thread.start()
+
+    def _put(self, item: tuple[int, pa.RecordBatch | BaseException | None]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _read(self, files: list[Path]) -> None:
+        for index, file in enumerate(files):
+            try:
+                for batch in _read_batches(file, index):
+                    if not self._put((index, batch)):
+                        return
+            except BaseException as error:  # noqa: BLE001 - raised again by batches()
+                self._put((index, error))
+                return
+            if not self._put((index, None)):
+                return
+
+    def batches(self, index: int) -> Iterator[pa.RecordBatch]:
+        """The record batches of file `index`; files must be asked for in order."""
+        while True:
+            got, item = self._queue.get()
+            if got != index:
+                raise RuntimeError(f"internal error: read file {got} while expecting {index}")
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# --------------------------------------------------------------------------------------------
+# The SQL of one pass
+# --------------------------------------------------------------------------------------------
+
+
+# The fields read from a message, in one json_transform (one parse per line): VARCHAR turns
+# numbers into their text (numeric ids), JSON keeps a sub-document, TIMESTAMPTZ parses ISO-8601
+# (`Z`, offsets, fractions, bare dates) and gives null for anything else; missing keys and JSON
+# null come out as SQL null. context.groupId is read from `context` afterwards.
+_MESSAGE_SHAPE = {
+    "type": "VARCHAR",
+    "messageId": "VARCHAR",
+    "userId": "VARCHAR",
+    "anonymousId": "VARCHAR",
+    "groupId": "VARCHAR",
+    "previousId": "VARCHAR",
+    "event": "VARCHAR",
+    "name": "VARCHAR",
+    "timestamp": "TIMESTAMPTZ",
+    "originalTimestamp": "TIMESTAMPTZ",
+    "sentAt": "TIMESTAMPTZ",
+    "receivedAt": "TIMESTAMPTZ",
+    "context": "JSON",
+    "traits": "JSON",
+    "properties": "JSON",
+}
+
+
+_PARSE_SELECT = f"""
+with
+
+incoming as (
+    select
+        file_idx,
+        line,
+        text,
+        raw_text,
+        try_cast(text as json) as doc  -- null: not JSON (or not UTF-8, then text is null)
+    from _accountable_incoming
+),
+
+shaped as (
+    select
+        *,
+        case
+            when doc is null then false
+            when starts_with(text, '{{') then true
+            else json_type(doc) = 'OBJECT'
+        end as is_object,
+        case when is_object then json_transform(doc, '{json.dumps(_MESSAGE_SHAPE)}') end as m
+    from incoming
+),
+
+fields as (
+    select
+        file_idx,
+        line,
+        text,
+        raw_text,
+        doc,
+        is_object,
+        nullif(m.type, '') as type_text,
+        lower(type_text) as type,
+        nullif(m.messageId, '') as message_id,
+        nullif(m.userId, '') as user_id,
+        nullif(m.anonymousId, '') as anonymous_id,
+        nullif(m.groupId, '') as group_id,
+        nullif(m.previousId, '') as previous_id,
+        nullif(m.event, '') as event,
+        nullif(m.name, '') as name,
+        case when isfinite(m.timestamp) then m.timestamp::timestamp end as timestamp,
+        case
+            when isfinite(m.originalTimestamp) then m.originalTimestamp::timestamp
+        end as original_timestamp,
+        case when isfinite(m.sentAt) then m.sentAt::timestamp end as sent_at,
+        case when isfinite(m.receivedAt) then m.receivedAt::timestamp end as received_at,
+        case when m.context != '""' then m.context end as context,
+        case when m.traits != '""' then m.traits end as traits,
+        case when m.properties != '""' then m.properties end as properties,
+        nullif(json_extract_string(context, '$.groupId'), '') as context_group_id
+    from shaped
+),
+
+classified as (
+    select
+        *,
+        case
+            when doc is null then 'invalid_json'
+            when not is_object then 'not_an_object'
+            when type_text is null then 'missing_type'
+            when type not in ('identify', 'group', 'track', 'page', 'screen', 'alias')
+                then 'unknown_type'
+            when message_id is null then 'missing_message_id'
+            when coalesce(user_id, anonymous_id, group_id, context_group_id) is null
+                then 'missing_identity'
+            when coalesce(timestamp, original_timestamp, sent_at, received_at) is null
+                then 'missing_timestamp'
+        end as reason
+    from fields
+)
+
+select
+    {{pass_number}}::integer as pass,
+    file_idx,
+    line,
+    case when reason is null then 'inserted' else 'rejected' end as outcome,
+    reason,
+    case reason
+        when 'invalid_json' then
+            case
+                when text is null then 'the line is not UTF-8 text, so it is not JSON'
+                else 'the line is not valid JSON (truncated, or not JSON at all)'
+            end
+        when 'not_an_object' then
+            'the line is valid JSON but ' || case json_type(doc)
+                when 'ARRAY' then 'an array'
+                when 'NULL' then 'null'
+                else 'a ' || lower(json_type(doc))
+            end || ', not a message object'
+        when 'missing_type' then 'the message has no "type" (missing, null or empty)'
+        when 'unknown_type' then
+            'the message type "' || type_text
+            || '" is not one of identify, group, track, page, screen, alias'
+        when 'missing_message_id' then
+            'the message has no "messageId" (missing, null or empty), so it cannot be deduplicated'
+        when 'missing_identity' then
+            'the message has none of userId, anonymousId, groupId and context.groupId'
+        when 'missing_timestamp' then
+            'the message has no parseable time: timestamp, originalTimestamp, receivedAt and '
+            || 'sentAt are all missing or not ISO-8601'
+            || coalesce(
+                ' (timestamp is ' || json_extract(doc, '$.timestamp') || ')',
+                ' (originalTimestamp is ' || json_extract(doc, '$.originalTimestamp') || ')',
+                ' (receivedAt is ' || json_extract(doc, '$.receivedAt') || ')',
+                ' (sentAt is ' || json_extract(doc, '$.sentAt') || ')',
+                ''
+            )
+    end as detail,
+    case when reason is not null then coalesce(raw_text, text) end as rejected_text,
+    case when reason is null then doc end as message,
+    message_id,
+    type,
+    user_id,
+    anonymous_id,
+    group_id,
+    context_group_id,
+    timestamp,
+    original_timestamp,
+    sent_at,
+    received_at,
+    event,
+    name,
+    previous_id,
+    context,
+    traits,
+    properties
+from classified
+"""
+
+
+def _parse_sql(pass_number: int) -> str:
+    """Parse the lines of `_accountable_incoming` into the parsed table of the transaction."""
+    select = _PARSE_SELECT.replace("{pass_number}", str(int(pass_number)))
+    if pass_number == 1:
+        return f"create or replace temp table _accountable_parsed as\n{select}"
+    return f"insert into _accountable_parsed\n{select}"
+
+
+_DUPLICATES_SQL = """
+create or replace temp table _accountable_duplicates as
+with
+
+accepted as (
+    select file_idx, line, message_id
+    from _accountable_parsed
+    where pass = {pass_number} and outcome = 'inserted'
+),
+
+loaded_before as (
+    {loaded_before}
+),
+
+repeated_ids as (
+    select message_id
+    from accepted
+    group by message_id
+    having count(*) > 1
+),
+
+later_copies as (
+    select file_idx, line
+    from (
+        select
+            accepted.file_idx,
+            accepted.line,
+            row_number() over (
+                partition by accepted.message_id order by accepted.file_idx, accepted.line
+            ) as copy_number
+        from accepted
+        inner join repeated_ids on accepted.message_id = repeated_ids.message_id
+    )
+    where copy_number > 1
+)
+
+select accepted.file_idx, accepted.line
+from accepted
+inner join loaded_before on accepted.message_id = loaded_before.message_id
+union
+select file_idx, line
+from later_copies
+"""
+
+
+def _duplicates_sql(pass_number: int) -> str:
+    """The lines of a pass whose messageId was loaded before: by an earlier pass of the
+    transaction, into a raw table, or on an earlier line of the pass (the first copy wins).
+
+    Each `in (select ... from accepted)` builds its hash table on the pass's ids and streams the
+    other side past it, so a big warehouse costs one scan of a column, not a big hash table."""
+    sources = [f"raw.{table} where" for table in TABLE_OF_TYPE.values()]
+    sources.append(
+        f"_accountable_parsed where pass < {int(pass_number)} and outcome = 'inserted' and"
+    )
+    loaded_before = "\n    union all\n    ".join(
+        f"select message_id from {source} message_id in (select accepted.message_id from accepted)"
+        for source in sources
+    )
+    return _DUPLICATES_SQL.format(pass_number=int(pass_number), loaded_before=loaded_before)
+
+
+_MARK_DUPLICATES_SQL = """
+update _accountable_parsed as parsed
+set outcome = 'duplicate'
+from _accountable_duplicates as duplicates
+where parsed.file_idx = duplicates.file_idx and parsed.line = duplicates.line
+"""
+
+_COUNTS_SQL = """
+select file_idx, coalesce(reason, outcome) as outcome, count(*) as messages
+from _accountable_parsed
+where pass = $pass_number
+group by all
+"""
+
+
+def _insert_sql(message_type: str, table: str) -> str:
+    """Insert the transaction's new messages of one type, in one statement per table.
+
+    One big statement per table lets DuckDB compress and write the rows on all cores as it
+    goes; small appends would stay in memory and be compressed at commit on one core. The
+    statement is a plain filtered scan on purpose: any join (even with a two-row list of files)
+    also makes DuckDB keep the rows until commit. `$files` is the list of file paths of the
+    call, indexed by file_idx."""
+    columns = (*_COMMON_HEAD, *_SPECIFIC[table], *_COMMON_TAIL)
+    values = {
+        "_file": "$files[parsed.file_idx + 1]",
+        "_line": "parsed.line",
+        "_load_id": "$load_id",
+        "_loaded_at": "$loaded_at",
+    }
+    select = ",\n    ".join(values.get(column, f"parsed.{column}") for column in columns)
+    return f"""
+insert into raw.{table} ({", ".join(columns)})
+select
+    {select}
+from _accountable_parsed as parsed
+where parsed.outcome = 'inserted' and parsed.type = '{message_type}'
+"""
+
+
+_REJECTED_SQL = """
+insert into raw.rejected (load_id, file, line, reason, detail, raw_text, rejected_at)
+with
+
+rejected_here as (
+    select
+        $files[parsed.file_idx + 1] as file,
+        parsed.line,
+        parsed.reason,
+        parsed.detail,
+        parsed.rejected_text
+    from _accountable_parsed as parsed
+    where parsed.outcome = 'rejected'
+)
+
+select $load_id, file, line, reason, detail, rejected_text, $loaded_at
+from rejected_here
+where not exists (
+    select 1
+    from raw.rejected
+    where
+        rejected.file = rejected_here.file
+        and rejected.line = rejected_here.line
+        and rejected.raw_text = rejected_here.rejected_text
+)
+order by file, line
+"""
+
+
+# --------------------------------------------------------------------------------------------
+# The load loop
+# --------------------------------------------------------------------------------------------
+
+
+class _Loader:
+    """Reads the files in order, one SQL pass per ~_PASS_BYTES of lines (a pass may hold several
+    small files or part of a big one). Passes parse, classify and deduplicate into a temporary
+    table, outside any transaction on the warehouse. At a file end, once ~_INSERT_BYTES are
+    parsed, one transaction moves them into the raw tables: every transaction holds whole files
+    and a big file is one transaction (its parsed table spills to disk when it must)."""
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        load_id: int,
+        files: list[Path],
+        report: _Progress,
+    ) -> None:
+        self.connection = connection
+        self.load_id = load_id
+        self.files = files
+        self.paths = [str(file) for file in files]
+        self.report = report
+        self.results = [FileResult(file=path) for path in self.paths]
+        self.pending: list[pa.RecordBatch] = []  # lines read, not yet through a pass
+        self.pending_bytes = 0
+        self.passes = 0  # passes in the parsed table, not yet inserted
+        self.parsed_bytes = 0  # text in the parsed table
+        self.uncommitted: list[int] = []  # files read, not yet committed
+        self.insert_sql = [_insert_sql(kind, table) for kind, table in TABLE_OF_TYPE.items()]
+
+    def run(self) -> list[FileResult]:
+        reader = _ReadAhead(self.files)
+        try:
+            for index, file in enumerate(self.files):
+                self._read_file(index, file, reader.batches(index))
+                if self.parsed_bytes + self.pending_bytes >= _INSERT_BYTES:
+                    self._commit()
+            self._commit()
+        finally:
+            reader.close()
+        return self.results
+
+    def _read_file(self, index: int, file: Path, batches: Iterator[pa.RecordBatch]) -> None:
+        result = self.results[index]
+        self.uncommitted.append(index)
+        started = last_report = time.perf_counter()
+        try:
+            for batch in batches:
+                self.pending.append(batch)
+                self.pending_bytes += batch.nbytes
+                result.lines += batch.num_rows
+                if self.pending_bytes >= (_PASS_BYTES if self.passes else _FIRST_PASS_BYTES):
+                    result.seconds += time.perf_counter() - started
+                    self._run_pass()
+                    started = time.perf_counter()
+                if time.perf_counter() - last_report >= _PROGRESS_EVERY:
+                    self.report.progress(result, result.seconds + time.perf_counter() - started)
+                    last_report = time.perf_counter()
+        except (OSError, EOFError, ValueError) as error:
+            raise LoadError(
+                f"{file}: cannot be read ({error}). Nothing from it (nor from the files loaded "
+                f"with it in the same transaction) was kept; fix or remove the file and load "
+                f"again: messages loaded before are counted as duplicates"
+            ) from None
+        result.seconds += time.perf_counter() - started
+
+    def _run_pass(self) -> None:
+        """Parse, classify and deduplicate the pending lines into the parsed table."""
+        if not self.pending:
+            return
+        started = time.perf_counter()
+        connection = self.connection
+        incoming = pa.Table.from_batches(self.pending, schema=_INCOMING_SCHEMA)
+        lines_by_file: dict[int, int] = {}
+        for batch in self.pending:
+            index = batch.column(0)[0].as_py()
+            lines_by_file[index] = lines_by_file.get(index, 0) + batch.num_rows
+        self.parsed_bytes += self.pending_bytes
+        self.pending = []
+        self.pending_bytes = 0
+        self.passes += 1
+        connection.register("_accountable_incoming", incoming)
+        try:
+            connection.execute(_parse_sql(self.passes))
+        finally:
+            connection.unregister("_accountable_incoming")
+        del incoming
+        connection.execute(_duplicates_sql(self.passes))
+        connection.execute(_MARK_DUPLICATES_SQL)
+        connection.execute("drop table _accountable_duplicates")
+        counts = connection.execute(_COUNTS_SQL, {"pass_number": self.passes}).fetchall()
+        for index, outcome, count in counts:
+            result = self.results[index]
+            if outcome == "duplicate":
+                result.duplicates += count
+            elif outcome == "inserted":
+                result.inserted += count
+            else:
+                result.rejected += count
+                reasons = result.rejected_by_reason
+                reasons[outcome] = reasons.get(outcome, 0) + count
+        self._spread(time.perf_counter() - started, lines_by_file)
+
+    def _commit(self) -> None:
+        """Move the parsed messages into the raw tables, the rejections into raw.rejected and
+        the files' accounts into raw.loads, in one transaction."""
+        self._run_pass()
+        if not self.uncommitted:
+            return
+        started = time.perf_counter()
+        connection = self.connection
+        parameters = {"load_id": self.load_id, "loaded_at": _utc_now(), "files": self.paths}
+        lines_by_file = {index: self.results[index].lines for index in self.uncommitted}
+        connection.execute("begin transaction")
+        try:
+            if self.passes:
+                for sql in self.insert_sql:
+                    connection.execute(sql, parameters)
+                connection.execute(_REJECTED_SQL, parameters)
+            _from_arrow(connection, "insert into raw.loads by name", self._loads_rows())
+            connection.execute("commit")
+        except BaseException:
+            connection.execute("rollback")
+            raise
+        if self.passes:
+            connection.execute("drop table _accountable_parsed")
+        self.passes = 0
+        self.parsed_bytes = 0
+        self._spread(time.perf_counter() - started, lines_by_file)
+        for index in self.uncommitted:
+            self.report.file_done(self.results[index])
+        self.uncommitted = []
+
+    def _loads_rows(self) -> pa.Table:
+        done = [self.results[index] for index in self.uncommitted]
+        return pa.table(
+            {
+                "load_id": pa.array([self.load_id] * len(done), pa.int64()),
+                "file": pa.array([result.file for result in done], pa.string()),
+                "lines": pa.array([result.lines for result in done], pa.int64()),
+                "inserted": pa.array([result.inserted for result in done], pa.int64()),
+                "duplicates": pa.array([result.duplicates for result in done], pa.int64()),
+                "rejected": pa.array([result.rejected for result in done], pa.int64()),
+                "loaded_at": pa.array([_utc_now()] * len(done), pa.timestamp("us")),
+                "seconds": pa.array([round(result.seconds, 3) for result in done], pa.float64()),
+            }
+        )
+
+    def _spread(self, seconds: float, lines_by_file: dict[int, int]) -> None:
+        """Charge the seconds of a shared step to the files in it, by their share of lines."""
+        total = sum(lines_by_file.values())
+        for index, lines in lines_by_file.items():
+            self.results[index].seconds += seconds * lines / total if total else 0.0
+
+
+def _from_arrow(connection: duckdb.DuckDBPyConnection, statement: str, table: pa.Table) -> None:
+    """Run `<statement> select * from <table>` (prepared statements with many rows are slow)."""
+    connection.register("_accountable_arrow", table)
+    try:
+        connection.execute(f"{statement} select * from _accountable_arrow")
+    finally:
+        connection.unregister("_accountable_arrow")
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------------------------
+# Progress
+# --------------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """Progress lines on stderr; silent when `stream` is None."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+
+    def _print(self, text: str) -> None:
+        if self.stream is not None:
+            print(text, file=self.stream, flush=True)
+
+    def progress(self, result: FileResult, seconds: float) -> None:
+        rate = result.lines / seconds if seconds > 0 else 0.0
+        self._print(f"  {result.file}: {result.lines:,} lines so far ({rate:,.0f} messages/s)")
+
+    def file_done(self, result: FileResult) -> None:
+        rate = result.lines / result.seconds if result.seconds > 0 else 0.0
+        self._print(
+            f"  {result.file}: {result.lines:,} lines, {result.inserted:,} inserted, "
+            f"{result.duplicates:,} duplicates, {result.rejected:,} rejected "
+            f"({result.seconds:.1f}s, {rate:,.0f} messages/s)"
+        )
+
+    def summary(self, summary: LoadSummary) -> None:
+        rate = summary.lines / summary.seconds if summary.seconds > 0 else 0.0
+        skipped = f" ({summary.skipped:,} other files skipped)" if summary.skipped else ""
+        reasons = ", ".join(
+            f"{reason} {count:,}" for reason, count in summary.rejected_by_reason.items()
+        )
+        self._print(
+            f"load {summary.load_id} into {summary.db_path}: {len(summary.files):,} files{skipped}"
+        )
+        self._print(
+            f"  {summary.lines:,} messages: {summary.inserted:,} inserted, "
+            f"{summary.duplicates:,} duplicates, {summary.rejected:,} rejected"
+            + (f" ({reasons})" if reasons else "")
+        )
+        self._print(f"  {summary.seconds:.1f}s, {rate:,.0f} messages/s")

@@ -1,0 +1,581 @@
+"""The loader against CONTRACT.md section 2, on small hand-made files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import accountable.load as load_module
+from accountable.load import LoadError, LoadSummary, load_paths
+
+MESSAGE_TABLES = ("identifies", "groups", "tracks", "pages", "screens", "aliases")
+
+
+def message(**fields: object) -> dict[str, object]:
+    """A valid track message; keyword arguments override or add fields (None keeps a null)."""
+    base: dict[str, object] = {
+        "type": "track",
+        "messageId": "m-1",
+        "userId": "u1",
+        "event": "Task Completed",
+        "timestamp": "2026-03-02T10:00:00.000Z",
+    }
+    base.update(fields)
+    return base
+
+
+def write_lines(path: Path, lines: list[object]) -> Path:
+    """Write one line per item: dicts as JSON, strings verbatim."""
+    text = "".join((item if isinstance(item, str) else json.dumps(item)) + "\n" for item in lines)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load(db: Path, *paths: Path) -> LoadSummary:
+    return load_paths(db, list(paths), progress=False)
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every row of the six message tables and raw.rejected, in a stable order."""
+    tables = [f"raw.{table}" for table in MESSAGE_TABLES] + ["raw.rejected"]
+    return {table: sorted(query(db, f"select * from {table}"), key=repr) for table in tables}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "warehouse.duckdb"
+
+
+# ---------------------------------------------------------------------------- landing
+
+
+def test_each_type_lands_in_its_table_with_its_fields(tmp_path: Path, db: Path) -> None:
+    file = write_lines(
+        tmp_path / "all.ndjson",
+        [
+            message(type="identify", messageId="i", traits={"email": "a@x.test"}, event=None),
+            message(type="group", messageId="g", groupId="g1", traits={"plan": "pro"}),
+            message(messageId="t", properties={"role": "viewer"}, integrations={"All": True}),
+            message(type="page", messageId="p", name="Home", properties={"path": "/"}),
+            message(type="screen", messageId="s", name="Inbox"),
+            message(type="alias", messageId="a", previousId="anon-1"),
+        ],
+    )
+    summary = load(db, file)
+
+    assert (summary.lines, summary.inserted, summary.duplicates, summary.rejected) == (6, 6, 0, 0)
+    assert query(db, "select message_id, traits->>'email' from raw.identifies") == [
+        ("i", "a@x.test")
+    ]
+    assert query(db, "select group_id, traits->>'plan' from raw.groups") == [("g1", "pro")]
+    assert query(db, "select event, properties->>'role', _line from raw.tracks") == [
+        ("Task Completed", "viewer", 3)
+    ]
+    assert query(db, "select name, properties->>'path' from raw.pages") == [("Home", "/")]
+    assert query(db, "select name from raw.screens") == [("Inbox",)]
+    assert query(db, "select previous_id, user_id from raw.aliases") == [("anon-1", "u1")]
+    # fields the loader does not read stay verbatim in `message`
+    [(kept,)] = query(db, "select message->'integrations' from raw.tracks")
+    assert json.loads(kept) == {"All": True}
+    [(file_name, load_id)] = query(db, "select distinct _file, _load_id from raw.tracks")
+    assert (file_name, load_id) == (str(file), summary.load_id)
+
+
+def test_message_tables_have_the_agreed_columns(tmp_path: Path, db: Path) -> None:
+    load(db, write_lines(tmp_path / "one.ndjson", [message()]))
+    head = [
+        "message_id",
+        "type",
+        "user_id",
+        "anonymous_id",
+        "group_id",
+        "context_group_id",
+        "timestamp",
+        "original_timestamp",
+        "sent_at",
+        "received_at",
+    ]
+    tail = ["context", "message", "_file", "_line", "_load_id", "_loaded_at"]
+    specific = {
+        "identifies": ["traits"],
+        "groups": ["traits"],
+        "tracks": ["event", "properties"],
+        "pages": ["name", "properties"],
+        "screens": ["name", "properties"],
+        "aliases": ["previous_id"],
+    }
+    for table, columns in specific.items():
+        found = query(
+            db,
+            "select column_name from information_schema.columns "
+            f"where table_schema = 'raw' and table_name = '{table}' order by ordinal_position",
+        )
+        assert [name for (name,) in found] == head + columns + tail, table
+
+
+def test_type_is_compared_lowercase(tmp_path: Path, db: Path) -> None:
+    load(db, write_lines(tmp_path / "a.ndjson", [message(type="Track")]))
+    assert query(db, "select type from raw.tracks") == [("track",)]
+
+
+def test_timestamps_with_offsets_are_converted_to_utc(tmp_path: Path, db: Path) -> None:
+    file = write_lines(
+        tmp_path / "times.ndjson",
+        [
+            message(
+                messageId="offset",
+                timestamp="2026-03-02T10:00:00+02:00",
+                originalTimestamp="2026-03-02T10:00:00.250-05:30",
+                sentAt="2026-03-02",
+                receivedAt="not a time",
+            ),
+            message(messageId="only-received", timestamp=None, receivedAt="2026-03-02T23:30:00Z"),
+        ],
+    )
+    assert load(db, file).inserted == 2
+    rows = query(
+        db,
+        "select message_id, timestamp, original_timestamp, sent_at, received_at "
+        "from raw.tracks order by _line",
+    )
+    assert rows == [
+        (
+            "offset",
+            dt.datetime(2026, 3, 2, 8, 0),
+            dt.datetime(2026, 3, 2, 15, 30, 0, 250000),
+            dt.datetime(2026, 3, 2, 0, 0),
+            None,
+        ),
+        ("only-received", None, None, None, dt.datetime(2026, 3, 2, 23, 30)),
+    ]
+
+
+def test_numeric_ids_become_their_text(tmp_path: Path, db: Path) -> None:
+    file = write_lines(
+        tmp_path / "ids.ndjson",
+        [message(type="group", messageId=123, userId=42, groupId=7, context={"groupId": 8})],
+    )
+    load(db, file)
+    assert query(db, "select message_id, user_id, group_id, context_group_id from raw.groups") == [
+        ("123", "42", "7", "8")
+    ]
+
+
+def test_null_and_empty_ids_count_as_missing(tmp_path: Path, db: Path) -> None:
+    file = write_lines(
+        tmp_path / "ids.ndjson",
+        [
+            message(messageId="kept", userId=None, anonymousId="", groupId="g1"),
+            message(messageId="gone", userId="", anonymousId=None),
+        ],
+    )
+    summary = load(db, file)
+    assert (summary.inserted, summary.rejected) == (1, 1)
+    assert query(db, "select message_id, user_id, anonymous_id, group_id from raw.tracks") == [
+        ("kept", None, None, "g1")
+    ]
+    assert query(db, "select line, reason from raw.rejected") == [(2, "missing_identity")]
+
+
+def test_account_level_track_with_only_context_group_id_is_kept(tmp_path: Path, db: Path) -> None:
+    account_event = message(event="Trial Started", userId=None, context={"groupId": "g1"})
+    load(db, write_lines(tmp_path / "a.ndjson", [account_event]))
+    assert query(db, "select user_id, anonymous_id, context_group_id, event from raw.tracks") == [
+        (None, None, "g1", "Trial Started")
+    ]
+    assert query(db, "select count(*) from raw.rejected") == [(0,)]
+
+
+# ---------------------------------------------------------------------------- rejections
+
+VALID = json.dumps(message(messageId="ok"))
+
+REJECTED_LINES = {
+    "invalid_json": '{"type": "track", "messageId": "m-2", "userId": "u1"',
+    "not_an_object": '[{"type": "track", "messageId": "m-2"}]',
+    # type "" is missing; the message lacks messageId too, but type is checked first
+    "missing_type": json.dumps({"type": "", "userId": "u1", "timestamp": "2026-03-02"}),
+    "unknown_type": json.dumps(message(type="purchase", messageId="m-2")),
+    "missing_message_id": json.dumps(message(messageId=None)),
+    "missing_identity": json.dumps(message(messageId="m-2", userId=None, anonymousId="")),
+    "missing_timestamp": json.dumps(
+        message(messageId="m-2", timestamp="yesterday", sentAt="", receivedAt=None)
+    ),
+}
+
+
+@pytest.mark.parametrize("reason", list(REJECTED_LINES))
+def test_rejected_line_lands_in_raw_rejected(tmp_path: Path, db: Path, reason: str) -> None:
+    bad = REJECTED_LINES[reason]
+    file = write_lines(tmp_path / "mixed.ndjson", [VALID, bad])
+    summary = load(db, file)
+
+    assert (summary.lines, summary.inserted, summary.rejected) == (2, 1, 1)
+    assert summary.rejected_by_reason == {reason: 1}
+    [(load_id, name, line, found, detail, raw_text)] = query(
+        db, "select load_id, file, line, reason, detail, raw_text from raw.rejected"
+    )
+    assert (load_id, name, line, found, raw_text) == (summary.load_id, str(file), 2, reason, bad)
+    assert detail  # a sentence for humans
+    assert query(db, "select message_id from raw.tracks") == [("ok",)]
+
+
+def test_line_that_is_not_utf8_is_invalid_json(tmp_path: Path, db: Path) -> None:
+    file = tmp_path / "latin1.ndjson"
+    file.write_bytes(VALID.encode() + b"\n" + '{"name": "café"}'.encode("latin-1") + b"\n")
+    summary = load(db, file)
+    assert (summary.inserted, summary.rejected_by_reason) == (1, {"invalid_json": 1})
+    [(line, raw_text)] = query(db, "select line, raw_text from raw.rejected")
+    assert line == 2 and raw_text.startswith('{"name": "caf')
+
+
+def test_blank_lines_are_skipped_but_line_numbers_stay_real(tmp_path: Path, db: Path) -> None:
+    file = write_lines(tmp_path / "blanks.ndjson", ["", "   ", VALID, "", "not json", "\t"])
+    summary = load(db, file)
+    assert summary.files[0].lines == 2
+    assert query(db, "select _line from raw.tracks") == [(3,)]
+    assert query(db, "select line from raw.rejected") == [(5,)]
+
+
+def test_windows_line_endings(tmp_path: Path, db: Path) -> None:
+    file = tmp_path / "crlf.ndjson"
+    file.write_bytes(f"{VALID}\r\n\r\nnot json\r\n".encode())
+    summary = load(db, file)
+    assert (summary.lines, summary.inserted) == (2, 1)
+    assert query(db, "select line, raw_text from raw.rejected") == [(3, "not json")]
+    [(text,)] = query(db, "select message::varchar from raw.tracks")
+    assert text == VALID
+
+
+# ---------------------------------------------------------------------------- duplicates
+
+
+def test_duplicates_within_a_file_keep_the_first_copy(tmp_path: Path, db: Path) -> None:
+    file = write_lines(
+        tmp_path / "dupes.ndjson",
+        [message(event="First"), message(event="Second"), message(messageId="m-2")],
+    )
+    summary = load(db, file)
+    assert (summary.lines, summary.inserted, summary.duplicates) == (3, 2, 1)
+    assert query(db, "select event, _line from raw.tracks where message_id = 'm-1'") == [
+        ("First", 1)
+    ]
+
+
+def test_duplicates_across_loads_and_types_are_counted_not_inserted(
+    tmp_path: Path, db: Path
+) -> None:
+    load(db, write_lines(tmp_path / "day1.ndjson", [message(), message(messageId="m-2")]))
+    second = write_lines(
+        tmp_path / "day2.ndjson",
+        [message(event="Again"), message(type="page", messageId="m-2"), message(messageId="m-3")],
+    )
+    summary = load(db, second)
+    assert (summary.inserted, summary.duplicates) == (1, 2)
+    assert query(db, "select count(*) from raw.pages") == [(0,)]
+    assert query(db, "select event from raw.tracks where message_id = 'm-1'") == [
+        ("Task Completed",)
+    ]
+
+
+def test_first_copy_wins_in_sorted_path_order(tmp_path: Path, db: Path) -> None:
+    folder = tmp_path / "exports"
+    (folder / "b").mkdir(parents=True)
+    write_lines(folder / "b" / "part.ndjson", [message(event="from b/part")])
+    write_lines(folder / "a.ndjson", [message(event="from a")])
+    write_lines(folder / "c.jsonl", [message(event="from c")])
+    summary = load(db, folder / "c.jsonl", folder)  # the order given does not matter
+
+    assert [Path(result.file).name for result in summary.files] == [
+        "a.ndjson",
+        "part.ndjson",
+        "c.jsonl",
+    ]
+    assert query(db, "select event, _file from raw.tracks") == [
+        ("from a", str(folder / "a.ndjson"))
+    ]
+    assert [(r.file, r.duplicates) for r in summary.files][1:] == [
+        (str(folder / "b" / "part.ndjson"), 1),
+        (str(folder / "c.jsonl"), 1),
+    ]
+
+
+def test_reloading_the_same_files_changes_no_row(tmp_path: Path, db: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_lines(
+        folder / "a.ndjson", [message(), message(), "oops", message(type="page", messageId="p")]
+    )
+    with gzip.open(folder / "b.ndjson.gz", "wt") as handle:
+        handle.write(json.dumps(message(messageId="m-9")) + "\n[]\n")
+    first = load(db, folder)
+    before = snapshot(db)
+    second = load(db, folder)
+
+    assert snapshot(db) == before
+    assert second.load_id > first.load_id
+    assert (second.lines, second.inserted, second.duplicates, second.rejected) == (
+        first.lines,
+        0,
+        first.inserted + first.duplicates,
+        first.rejected,
+    )
+    loads = query(db, "select load_id, count(*) from raw.loads group by all order by 1")
+    assert loads == [(first.load_id, 2), (second.load_id, 2)]
+
+
+def test_every_file_satisfies_the_accounting_identity(tmp_path: Path, db: Path) -> None:
+    write_lines(tmp_path / "a.ndjson", [message(), message(), "x", "", message(messageId="m-2")])
+    write_lines(tmp_path / "b.ndjson", [message(messageId="m-2"), message(userId=None), "[1]"])
+    load(db, tmp_path)
+    load(db, tmp_path / "a.ndjson")
+    rows = query(
+        db,
+        "select file, lines, inserted, duplicates, rejected from raw.loads order by load_id, file",
+    )
+    assert len(rows) == 3
+    for file, lines, inserted, duplicates, rejected in rows:
+        assert lines == inserted + duplicates + rejected, file
+    assert rows == [
+        (str(tmp_path / "a.ndjson"), 4, 2, 1, 1),
+        (str(tmp_path / "b.ndjson"), 3, 0, 1, 2),
+        (str(tmp_path / "a.ndjson"), 4, 0, 3, 1),
+    ]
+
+
+def mixed_lines(prefix: str, count: int) -> list[object]:
+    """Valid messages with repeated ids (within and across files), rejections and blank lines."""
+    lines: list[object] = []
+    for number in range(count):
+        lines.append(message(messageId=f"m-{number % 40}", event=f"{prefix} {number}"))
+        if number % 7 == 0:
+            lines.append("")
+        if number % 11 == 0:
+            lines.append(f'{{"type": "track", "messageId": "{prefix}-{number}"')
+        if number % 13 == 0:
+            lines.append(message(type="page", messageId=f"{prefix}-p{number}", userId=None))
+    return lines
+
+
+def comparable(db: Path) -> dict[str, list[tuple]]:
+    """The raw tables without the columns that name the load."""
+    tables = {f"raw.{table}": "* exclude (_load_id, _loaded_at)" for table in MESSAGE_TABLES}
+    tables["raw.rejected"] = "* exclude (load_id, rejected_at)"
+    tables["raw.loads"] = "file, lines, inserted, duplicates, rejected"
+    return {
+        table: sorted(query(db, f"select {columns} from {table}"), key=repr)
+        for table, columns in tables.items()
+    }
+
+
+def test_results_do_not_depend_on_block_pass_and_transaction_sizes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_lines(folder / "a.ndjson", mixed_lines("a", 120))
+    write_lines(folder / "b.ndjson", mixed_lines("b", 90))
+    (folder / "c.ndjson").write_bytes(json.dumps(message(messageId="last")).encode())  # no \n
+    one_pass = load(tmp_path / "one.duckdb", folder)
+
+    # blocks of a few lines (lines cut across blocks), passes of a few blocks, several commits
+    monkeypatch.setattr(load_module, "_READ_BYTES", 300)
+    monkeypatch.setattr(load_module, "_FIRST_PASS_BYTES", 1500)
+    monkeypatch.setattr(load_module, "_PASS_BYTES", 4000)
+    monkeypatch.setattr(load_module, "_INSERT_BYTES", 8000)
+    many_passes = load(tmp_path / "many.duckdb", folder)
+
+    assert comparable(tmp_path / "many.duckdb") == comparable(tmp_path / "one.duckdb")
+    assert [(r.lines, r.inserted, r.duplicates, r.rejected) for r in many_passes.files] == [
+        (r.lines, r.inserted, r.duplicates, r.rejected) for r in one_pass.files
+    ]
+    assert (one_pass.inserted, one_pass.duplicates) == (40 + 1, 120 - 40 + 90 + 0)
+
+
+# ---------------------------------------------------------------------------- formats
+
+
+def test_gzip_files_are_read(tmp_path: Path, db: Path) -> None:
+    file = tmp_path / "day.json.gz"
+    with gzip.open(file, "wt") as handle:
+        handle.write(json.dumps(message()) + "\n\n" + "bad\n")
+    summary = load(db, file)
+    assert (summary.lines, summary.inserted, summary.rejected) == (2, 1, 1)
+    assert query(db, "select line, raw_text from raw.rejected") == [(3, "bad")]
+
+
+BATCH = {
+    "sentAt": "2026-03-02T10:05:00Z",
+    "context": {"library": {"name": "analytics-python"}, "ip": "10.0.0.1"},
+    "batch": [
+        {
+            "type": "track",
+            "messageId": "b1",
+            "userId": "u1",
+            "event": "A",
+            "timestamp": "2026-03-02T10:00:00Z",
+        },
+        {
+            "type": "identify",
+            "messageId": "b2",
+            "userId": "u1",
+            "sentAt": "2026-03-02T11:00:00Z",
+            "context": {"ip": "192.168.0.9", "groupId": "g1"},
+        },
+        42,
+        {"type": "track", "messageId": "b3", "event": "B"},
+    ],
+}
+
+
+def check_batch_load(db: Path, file: Path) -> None:
+    summary = load(db, file)
+    assert (summary.lines, summary.inserted, summary.rejected) == (4, 2, 2)
+    [(line, sent_at, ip, library, message_text)] = query(
+        db,
+        "select _line, sent_at, context->>'ip', context->'library'->>'name', message::varchar "
+        "from raw.tracks",
+    )
+    assert (line, sent_at, ip, library) == (
+        1,
+        dt.datetime(2026, 3, 2, 10, 5),
+        "10.0.0.1",
+        "analytics-python",
+    )
+    assert json.loads(message_text)["sentAt"] == "2026-03-02T10:05:00Z"
+    [(line, sent_at, ip, library, group)] = query(
+        db,
+        "select _line, sent_at, context->>'ip', context->'library'->>'name', context_group_id "
+        "from raw.identifies",
+    )
+    assert (line, sent_at, ip, library, group) == (
+        2,
+        dt.datetime(2026, 3, 2, 11, 0),
+        "192.168.0.9",
+        "analytics-python",
+        "g1",
+    )
+    rejected = query(db, "select line, reason, raw_text from raw.rejected order by line")
+    assert rejected == [
+        (3, "not_an_object", "42"),
+        (4, "missing_identity", json.dumps(BATCH["batch"][3], separators=(",", ":"))),
+    ]
+
+
+def test_batch_body_on_one_line(tmp_path: Path, db: Path) -> None:
+    file = tmp_path / "batch.json"
+    file.write_text(json.dumps(BATCH) + "\n")
+    check_batch_load(db, file)
+
+
+def test_pretty_printed_batch_body(tmp_path: Path, db: Path) -> None:
+    file = tmp_path / "batch.json"
+    file.write_text(json.dumps(BATCH, indent=2))
+    check_batch_load(db, file)
+
+
+# ---------------------------------------------------------------------------- errors
+
+
+def test_missing_path_fails_before_anything_is_written(tmp_path: Path, db: Path) -> None:
+    good = write_lines(tmp_path / "good.ndjson", [message()])
+    load(db, good)
+    before = snapshot(db), query(db, "select * from raw.loads")
+    other = write_lines(tmp_path / "other.ndjson", [message(messageId="new")])
+
+    with pytest.raises(LoadError, match="no-such-file.ndjson: no such file"):
+        load(db, other, tmp_path / "no-such-file.ndjson")
+    assert (snapshot(db), query(db, "select * from raw.loads")) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file_fails_before_anything_is_written(tmp_path: Path, db: Path) -> None:
+    secret = write_lines(tmp_path / "secret.ndjson", [message()])
+    secret.chmod(0)
+    with pytest.raises(LoadError, match="cannot be read"):
+        load(db, secret)
+    assert not db.exists()
+
+
+def test_corrupt_gzip_is_an_error_and_nothing_of_the_load_is_kept(tmp_path: Path, db: Path) -> None:
+    write_lines(tmp_path / "a.ndjson", [message()])
+    broken = tmp_path / "b.ndjson.gz"
+    broken.write_bytes(gzip.compress((json.dumps(message(messageId="m-2")) + "\n").encode())[:-8])
+    with pytest.raises(LoadError, match=r"b\.ndjson\.gz: cannot be read"):
+        load(db, tmp_path)
+    assert query(db, "select count(*) from raw.tracks") == [(0,)]
+    assert query(db, "select count(*) from raw.loads") == [(0,)]
+
+
+def test_file_named_with_another_extension_is_an_error(tmp_path: Path, db: Path) -> None:
+    csv = tmp_path / "events.csv"
+    csv.write_text("type,messageId\n")
+    with pytest.raises(LoadError, match=r"events\.csv: not a message file"):
+        load(db, csv)
+    assert not db.exists()
+
+
+def test_other_files_in_folders_are_skipped_and_counted(tmp_path: Path, db: Path) -> None:
+    write_lines(tmp_path / "a.ndjson", [message()])
+    (tmp_path / "README.md").write_text("notes")
+    (tmp_path / "events.csv").write_text("x")
+    summary = load(db, tmp_path)
+    assert (len(summary.files), summary.skipped, summary.inserted) == (1, 2, 1)
+
+
+def test_folder_without_message_files_is_an_error(tmp_path: Path, db: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("nothing here")
+    with pytest.raises(LoadError, match="no message files"):
+        load(db, folder)
+
+
+def test_locked_database_is_an_error_that_says_so(tmp_path: Path, db: Path) -> None:
+    file = write_lines(tmp_path / "a.ndjson", [message()])
+    load(db, file)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            f"connection = duckdb.connect({str(db)!r})\n"
+            "print('ready', flush=True)\n"
+            "sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(LoadError, match="locked by another process"):
+            load(db, write_lines(tmp_path / "b.ndjson", [message(messageId="m-2")]))
+    finally:
+        holder.communicate(timeout=30)
+    assert query(db, "select message_id from raw.tracks") == [("m-1",)]
+
+
+def test_progress_goes_to_stderr_only_when_asked(
+    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = write_lines(tmp_path / "a.ndjson", [message(), "bad"])
+    load_paths(db, [file], progress=False)
+    assert capsys.readouterr() == ("", "")
+    load_paths(db, [file], progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "messages/s" in captured.err and "invalid_json 1" in captured.err
