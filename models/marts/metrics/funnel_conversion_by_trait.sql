@@ -52,10 +52,10 @@ entity_accounts as (
             else first_accounts.account_id
         end as trait_account_id
     from funnel_entities
+    -- an equality join only (a filter in the condition makes it a nested-loop join); the case
+    -- above uses the first account for user-level funnels only
     left join first_accounts
-        on
-            funnel_entities.level = 'user'
-            and funnel_entities.entity_id = first_accounts.user_id
+        on funnel_entities.entity_id = first_accounts.user_id
 ),
 
 entity_traits as (
