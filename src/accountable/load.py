@@ -1,22 +1,23 @@
 """Land Segment Spec messages from files or folders into the raw schema of the DuckDB warehouse.
 
-Python only finds the files, cuts them into lines (numpy over big binary blocks, no loop per line)
-and hands pyarrow arrays of (file, line number, text) to DuckDB. Everything per message, from
-JSON parsing and validation to deduplication and the inserts into the six raw tables, is a few
-set-based SQL statements per batch of lines, so a load runs at DuckDB speed and spills to disk
-instead of running out of memory.
+Python finds the files and cuts them into lines (numpy over big binary blocks, on a background
+thread), handing DuckDB pyarrow batches of (file, line number, text). Everything per message is
+set-based SQL: one statement parses and classifies a pass of lines (json_transform reads every
+field in one parse), one finds the duplicates, one insert per raw table moves the new messages.
+So a load runs at DuckDB speed on all cores, and memory is bounded: DuckDB spills to disk.
 
-Rules (CONTRACT.md section 2): a message is either inserted into the table of its type, counted
-as a duplicate of a messageId loaded before (the first copy in sorted path order, then line order,
-wins) or rejected into raw.rejected with a reason code; `lines = inserted + duplicates + rejected`
-holds for every file, and loading the same files again changes no row. Each transaction holds whole
-files only, so an interrupted load never leaves half a file behind.
+The rules are CONTRACT.md section 2: a message is inserted into the table of its type, counted
+as a duplicate of a messageId loaded before (the first copy in sorted path order, then line
+order, wins) or rejected into raw.rejected with a reason code; `lines = inserted + duplicates +
+rejected` holds for every file, and loading the same files again changes no row. Transactions
+hold whole files, so an interrupted load never leaves half a file behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import itertools
 import json
 import os
 import queue
@@ -177,7 +178,7 @@ def load_paths(db_path: Path, paths: list[Path], progress: bool = True) -> LoadS
     message files, files that cannot be decoded, and a database locked by another process.
     """
     started = time.perf_counter()
-    files, skipped = collect_files(paths)
+    files, skipped = _collect_files(paths)
     report = _Progress(sys.stderr if progress else None)
     connection = _connect(Path(db_path))
     try:
@@ -208,7 +209,7 @@ def load_paths(db_path: Path, paths: list[Path], progress: bool = True) -> LoadS
 # --------------------------------------------------------------------------------------------
 
 
-def is_message_file(name: str) -> bool:
+def _is_message_file(name: str) -> bool:
     """True for .ndjson, .jsonl and .json names, optionally ending in .gz (case-insensitive)."""
     lowered = name.lower()
     if lowered.endswith(".gz"):
@@ -216,7 +217,7 @@ def is_message_file(name: str) -> bool:
     return lowered.endswith(MESSAGE_SUFFIXES)
 
 
-def collect_files(paths: list[Path]) -> tuple[list[Path], int]:
+def _collect_files(paths: list[Path]) -> tuple[list[Path], int]:
     """The message files named by `paths`, absolute, unique, in sorted path order; and how many
     files inside the folders were skipped for their extension.
 
@@ -234,14 +235,15 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], int]:
             in_folder, skipped_here = _walk(path)
             if not in_folder:
                 raise LoadError(
-                    f"{path}: no message files in this folder or below (expected names ending "
-                    f"in .ndjson, .jsonl or .json, optionally .gz; {skipped_here} other files)"
+                    f"{path}: no message files in this folder or below (names ending in "
+                    f".ndjson, .jsonl or .json, optionally .gz); found {_files(skipped_here)} "
+                    f"of other types"
                 )
             skipped += skipped_here
             for file in in_folder:
                 found.setdefault(str(file), file)
         elif path.is_file():
-            if not is_message_file(path.name):
+            if not _is_message_file(path.name):
                 raise LoadError(
                     f"{path}: not a message file; name it .ndjson, .jsonl or .json (optionally "
                     f".gz), or pass its folder to load only the message files in it"
@@ -255,6 +257,10 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], int]:
     return _drop_same_files(files), skipped
 
 
+def _files(count: int) -> str:
+    return f"{count:,} file" if count == 1 else f"{count:,} files"
+
+
 def _walk(folder: Path) -> tuple[list[Path], int]:
     def fail(error: OSError) -> None:
         raise LoadError(f"{error.filename}: cannot read this folder ({error.strerror})")
@@ -263,7 +269,7 @@ def _walk(folder: Path) -> tuple[list[Path], int]:
     skipped = 0
     for root, _dirs, names in os.walk(folder, onerror=fail):
         for name in names:
-            if is_message_file(name):
+            if _is_message_file(name):
                 files.append(Path(root, name))
             else:
                 skipped += 1
@@ -299,6 +305,12 @@ def _drop_same_files(files: list[Path]) -> list[Path]:
 
 
 def _connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    folder = Path(os.path.abspath(db_path)).parent
+    if not folder.is_dir():
+        raise LoadError(
+            f"{db_path}: the folder {folder} does not exist; create it or choose another "
+            f"database path (--db or $ACCOUNTABLE_DB)"
+        )
     try:
         return duckdb.connect(str(db_path))
     except duckdb.IOException as error:
@@ -310,12 +322,18 @@ def _connect(db_path: Path) -> duckdb.DuckDBPyConnection:
                 f"{db_path}: the database is locked by another process{who}. Close the program "
                 f"that has it open (a running dbt, a notebook, a DuckDB shell) and load again"
             ) from None
-        raise LoadError(f"{db_path}: cannot open the database: {message}") from None
+        if "not a valid DuckDB database" in message:
+            raise LoadError(
+                f"{db_path}: this file is not a DuckDB database; choose another database path "
+                f"(--db or $ACCOUNTABLE_DB)"
+            ) from None
+        raise LoadError(f"{db_path}: cannot open the database ({message})") from None
     except duckdb.Error as error:
-        raise LoadError(f"{db_path}: cannot open the database: {error}") from None
+        raise LoadError(f"{db_path}: cannot open the database ({error})") from None
 
 
 def _schema_sql() -> str:
+    """The DDL of the raw schema (create ... if not exists), run at every load."""
     return resources.files("accountable").joinpath("sql/raw_schema.sql").read_text()
 
 
@@ -440,7 +458,7 @@ def _decode_line_by_line(compact: bytes, offsets: np.ndarray) -> tuple[pa.Array,
     (rejected as invalid JSON) and keep a readable copy of their bytes as `raw_text`."""
     texts: list[str | None] = []
     raw_texts: list[str | None] = []
-    for start, end in zip(offsets[:-1], offsets[1:], strict=True):
+    for start, end in itertools.pairwise(offsets.tolist()):
         chunk = compact[start:end]
         try:
             texts.append(chunk.decode("utf-8"))
@@ -455,15 +473,13 @@ _NOT_JSON = object()
 
 
 def _loads(text: bytes | str) -> Any:
-    """Parse JSON strictly; _NOT_JSON when it is not. Falls back to the standard library for what
-    orjson refuses but JSON allows (integers beyond 64 bits)."""
+    """Parse JSON strictly (no NaN or Infinity); _NOT_JSON when it is not. The standard library
+    rather than orjson, which turns integers beyond 64 bits into floats: elements are written
+    back as text, and their numbers must survive unchanged."""
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        try:
-            return json.loads(text, parse_constant=_reject_constant)
-        except (ValueError, UnicodeDecodeError):
-            return _NOT_JSON
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _NOT_JSON
 
 
 def _reject_constant(name: str) -> Any:
@@ -582,7 +598,7 @@ class _ReadAhead:
     reading, gunzipping and cutting lines overlap with DuckDB's work (both release the GIL).
     Errors are handed over and raised where the batches are consumed."""
 
-    def __init__(self, files: list[Path], depth: int = 20) -> None:
+    def __init__(self, files: list[Path], depth: int = 16) -> None:
         self._queue: queue.Queue[tuple[int, pa.RecordBatch | BaseException | None]]
         self._queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
@@ -606,7 +622,7 @@ class _ReadAhead:
                 for batch in _read_batches(file, index):
                     if not self._put((index, batch)):
                         return
-            except BaseException as error:  # noqa: BLE001 - raised again by batches()
+            except BaseException as error:  # raised again in the consuming thread
                 self._put((index, error))
                 return
             if not self._put((index, None)):
@@ -731,7 +747,6 @@ classified as (
 )
 
 select
-    {{pass_number}}::integer as pass,
     file_idx,
     line,
     case when reason is null then 'inserted' else 'rejected' end as outcome,
@@ -789,12 +804,12 @@ from classified
 """
 
 
-def _parse_sql(pass_number: int) -> str:
-    """Parse the lines of `_accountable_incoming` into the parsed table of the transaction."""
-    select = _PARSE_SELECT.replace("{pass_number}", str(int(pass_number)))
-    if pass_number == 1:
-        return f"create or replace temp table _accountable_parsed as\n{select}"
-    return f"insert into _accountable_parsed\n{select}"
+def _parse_sql(first: bool) -> str:
+    """Parse the lines of `_accountable_incoming` into the parsed table (created by the first
+    pass after a commit, appended to by the next ones)."""
+    if first:
+        return f"create or replace temp table _accountable_parsed as\n{_PARSE_SELECT}"
+    return f"insert into _accountable_parsed\n{_PARSE_SELECT}"
 
 
 _DUPLICATES_SQL = """
@@ -804,7 +819,7 @@ with
 accepted as (
     select file_idx, line, message_id
     from _accountable_parsed
-    where pass = {pass_number} and outcome = 'inserted'
+    where outcome = 'inserted'
 ),
 
 loaded_before as (
@@ -842,21 +857,18 @@ from later_copies
 """
 
 
-def _duplicates_sql(pass_number: int) -> str:
-    """The lines of a pass whose messageId was loaded before: by an earlier pass of the
-    transaction, into a raw table, or on an earlier line of the pass (the first copy wins).
+def _duplicates_sql() -> str:
+    """The parsed lines whose messageId was loaded before: into a raw table, or on an earlier
+    line (the first copy in file order, then line order, wins).
 
-    Each `in (select ... from accepted)` builds its hash table on the pass's ids and streams the
-    other side past it, so a big warehouse costs one scan of a column, not a big hash table."""
-    sources = [f"raw.{table} where" for table in TABLE_OF_TYPE.values()]
-    sources.append(
-        f"_accountable_parsed where pass < {int(pass_number)} and outcome = 'inserted' and"
-    )
+    Each `in (select ... from accepted)` builds its hash table on the new ids and streams the raw
+    table's ids past it, so a big warehouse costs one scan of a column per transaction."""
     loaded_before = "\n    union all\n    ".join(
-        f"select message_id from {source} message_id in (select accepted.message_id from accepted)"
-        for source in sources
+        f"select message_id from raw.{table} "
+        f"where message_id in (select accepted.message_id from accepted)"
+        for table in TABLE_OF_TYPE.values()
     )
-    return _DUPLICATES_SQL.format(pass_number=int(pass_number), loaded_before=loaded_before)
+    return _DUPLICATES_SQL.format(loaded_before=loaded_before)
 
 
 _MARK_DUPLICATES_SQL = """
@@ -869,7 +881,6 @@ where parsed.file_idx = duplicates.file_idx and parsed.line = duplicates.line
 _COUNTS_SQL = """
 select file_idx, coalesce(reason, outcome) as outcome, count(*) as messages
 from _accountable_parsed
-where pass = $pass_number
 group by all
 """
 
@@ -935,10 +946,10 @@ order by file, line
 
 class _Loader:
     """Reads the files in order, one SQL pass per ~_PASS_BYTES of lines (a pass may hold several
-    small files or part of a big one). Passes parse, classify and deduplicate into a temporary
-    table, outside any transaction on the warehouse. At a file end, once ~_INSERT_BYTES are
-    parsed, one transaction moves them into the raw tables: every transaction holds whole files
-    and a big file is one transaction (its parsed table spills to disk when it must)."""
+    small files or part of a big one) that parses and classifies them into a temporary table.
+    At a file end, once ~_INSERT_BYTES are parsed, they are deduplicated and one transaction
+    moves them into the raw tables: a transaction holds whole files, and a big file is a single
+    transaction (its parsed table spills to disk when it must)."""
 
     def __init__(
         self,
@@ -955,9 +966,10 @@ class _Loader:
         self.results = [FileResult(file=path) for path in self.paths]
         self.pending: list[pa.RecordBatch] = []  # lines read, not yet through a pass
         self.pending_bytes = 0
-        self.passes = 0  # passes in the parsed table, not yet inserted
+        self.passes = 0  # passes in the parsed table since the last commit
         self.parsed_bytes = 0  # text in the parsed table
         self.uncommitted: list[int] = []  # files read, not yet committed
+        self.duplicates_sql = _duplicates_sql()
         self.insert_sql = [_insert_sql(kind, table) for kind, table in TABLE_OF_TYPE.items()]
 
     def run(self) -> list[FileResult]:
@@ -997,11 +1009,10 @@ class _Loader:
         result.seconds += time.perf_counter() - started
 
     def _run_pass(self) -> None:
-        """Parse, classify and deduplicate the pending lines into the parsed table."""
+        """Parse and classify the pending lines into the parsed table."""
         if not self.pending:
             return
         started = time.perf_counter()
-        connection = self.connection
         incoming = pa.Table.from_batches(self.pending, schema=_INCOMING_SCHEMA)
         lines_by_file: dict[int, int] = {}
         for batch in self.pending:
@@ -1010,17 +1021,54 @@ class _Loader:
         self.parsed_bytes += self.pending_bytes
         self.pending = []
         self.pending_bytes = 0
-        self.passes += 1
-        connection.register("_accountable_incoming", incoming)
+        self.connection.register("_accountable_incoming", incoming)
         try:
-            connection.execute(_parse_sql(self.passes))
+            self.connection.execute(_parse_sql(first=not self.passes))
         finally:
-            connection.unregister("_accountable_incoming")
-        del incoming
-        connection.execute(_duplicates_sql(self.passes))
-        connection.execute(_MARK_DUPLICATES_SQL)
-        connection.execute("drop table _accountable_duplicates")
-        counts = connection.execute(_COUNTS_SQL, {"pass_number": self.passes}).fetchall()
+            self.connection.unregister("_accountable_incoming")
+        self.passes += 1
+        self._spread(time.perf_counter() - started, lines_by_file)
+
+    def _commit(self) -> None:
+        """Deduplicate the parsed lines, then move the new messages into the raw tables, the
+        rejections into raw.rejected and the files' accounts into raw.loads, in one transaction.
+
+        Everything before `begin` touches only temporary tables: DuckDB scans and updates them
+        much faster outside a transaction that has written to them."""
+        self._run_pass()
+        if not self.uncommitted:
+            return
+        started = time.perf_counter()
+        connection = self.connection
+        if self.passes:
+            connection.execute(self.duplicates_sql)
+            connection.execute(_MARK_DUPLICATES_SQL)
+            connection.execute("drop table _accountable_duplicates")
+            self._count(connection.execute(_COUNTS_SQL).fetchall())
+        loaded_at = _utc_now()
+        parameters = {"load_id": self.load_id, "loaded_at": loaded_at, "files": self.paths}
+        connection.execute("begin transaction")
+        try:
+            if self.passes:
+                for sql in self.insert_sql:
+                    connection.execute(sql, parameters)
+                connection.execute(_REJECTED_SQL, parameters)
+            _from_arrow(connection, "insert into raw.loads by name", self._loads_rows(loaded_at))
+            connection.execute("commit")
+        except BaseException:
+            connection.execute("rollback")
+            raise
+        if self.passes:
+            connection.execute("drop table _accountable_parsed")
+        self.passes = 0
+        self.parsed_bytes = 0
+        lines_by_file = {index: self.results[index].lines for index in self.uncommitted}
+        self._spread(time.perf_counter() - started, lines_by_file)
+        for index in self.uncommitted:
+            self.report.file_done(self.results[index])
+        self.uncommitted = []
+
+    def _count(self, counts: list[tuple[int, str, int]]) -> None:
         for index, outcome, count in counts:
             result = self.results[index]
             if outcome == "duplicate":
@@ -1031,39 +1079,9 @@ class _Loader:
                 result.rejected += count
                 reasons = result.rejected_by_reason
                 reasons[outcome] = reasons.get(outcome, 0) + count
-        self._spread(time.perf_counter() - started, lines_by_file)
 
-    def _commit(self) -> None:
-        """Move the parsed messages into the raw tables, the rejections into raw.rejected and
-        the files' accounts into raw.loads, in one transaction."""
-        self._run_pass()
-        if not self.uncommitted:
-            return
-        started = time.perf_counter()
-        connection = self.connection
-        parameters = {"load_id": self.load_id, "loaded_at": _utc_now(), "files": self.paths}
-        lines_by_file = {index: self.results[index].lines for index in self.uncommitted}
-        connection.execute("begin transaction")
-        try:
-            if self.passes:
-                for sql in self.insert_sql:
-                    connection.execute(sql, parameters)
-                connection.execute(_REJECTED_SQL, parameters)
-            _from_arrow(connection, "insert into raw.loads by name", self._loads_rows())
-            connection.execute("commit")
-        except BaseException:
-            connection.execute("rollback")
-            raise
-        if self.passes:
-            connection.execute("drop table _accountable_parsed")
-        self.passes = 0
-        self.parsed_bytes = 0
-        self._spread(time.perf_counter() - started, lines_by_file)
-        for index in self.uncommitted:
-            self.report.file_done(self.results[index])
-        self.uncommitted = []
-
-    def _loads_rows(self) -> pa.Table:
+    def _loads_rows(self, loaded_at: dt.datetime) -> pa.Table:
+        """The raw.loads rows of the files about to be committed."""
         done = [self.results[index] for index in self.uncommitted]
         return pa.table(
             {
@@ -1073,7 +1091,7 @@ class _Loader:
                 "inserted": pa.array([result.inserted for result in done], pa.int64()),
                 "duplicates": pa.array([result.duplicates for result in done], pa.int64()),
                 "rejected": pa.array([result.rejected for result in done], pa.int64()),
-                "loaded_at": pa.array([_utc_now()] * len(done), pa.timestamp("us")),
+                "loaded_at": pa.array([loaded_at] * len(done), pa.timestamp("us")),
                 "seconds": pa.array([round(result.seconds, 3) for result in done], pa.float64()),
             }
         )
@@ -1095,6 +1113,7 @@ def _from_arrow(connection: duckdb.DuckDBPyConnection, statement: str, table: pa
 
 
 def _utc_now() -> dt.datetime:
+    """Now in UTC, naive like the TIMESTAMP columns it goes into."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -1127,12 +1146,12 @@ class _Progress:
 
     def summary(self, summary: LoadSummary) -> None:
         rate = summary.lines / summary.seconds if summary.seconds > 0 else 0.0
-        skipped = f" ({summary.skipped:,} other files skipped)" if summary.skipped else ""
+        skipped = f" ({_files(summary.skipped)} of other types skipped)" if summary.skipped else ""
         reasons = ", ".join(
             f"{reason} {count:,}" for reason, count in summary.rejected_by_reason.items()
         )
         self._print(
-            f"load {summary.load_id} into {summary.db_path}: {len(summary.files):,} files{skipped}"
+            f"load {summary.load_id} into {summary.db_path}: {_files(len(summary.files))}{skipped}"
         )
         self._print(
             f"  {summary.lines:,} messages: {summary.inserted:,} inserted, "

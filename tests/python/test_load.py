@@ -97,33 +97,40 @@ def test_each_type_lands_in_its_table_with_its_fields(tmp_path: Path, db: Path) 
 def test_message_tables_have_the_agreed_columns(tmp_path: Path, db: Path) -> None:
     load(db, write_lines(tmp_path / "one.ndjson", [message()]))
     head = [
-        "message_id",
-        "type",
-        "user_id",
-        "anonymous_id",
-        "group_id",
-        "context_group_id",
-        "timestamp",
-        "original_timestamp",
-        "sent_at",
-        "received_at",
+        ("message_id", "VARCHAR"),
+        ("type", "VARCHAR"),
+        ("user_id", "VARCHAR"),
+        ("anonymous_id", "VARCHAR"),
+        ("group_id", "VARCHAR"),
+        ("context_group_id", "VARCHAR"),
+        ("timestamp", "TIMESTAMP"),
+        ("original_timestamp", "TIMESTAMP"),
+        ("sent_at", "TIMESTAMP"),
+        ("received_at", "TIMESTAMP"),
     ]
-    tail = ["context", "message", "_file", "_line", "_load_id", "_loaded_at"]
+    tail = [
+        ("context", "JSON"),
+        ("message", "JSON"),
+        ("_file", "VARCHAR"),
+        ("_line", "BIGINT"),
+        ("_load_id", "BIGINT"),
+        ("_loaded_at", "TIMESTAMP"),
+    ]
     specific = {
-        "identifies": ["traits"],
-        "groups": ["traits"],
-        "tracks": ["event", "properties"],
-        "pages": ["name", "properties"],
-        "screens": ["name", "properties"],
-        "aliases": ["previous_id"],
+        "identifies": [("traits", "JSON")],
+        "groups": [("traits", "JSON")],
+        "tracks": [("event", "VARCHAR"), ("properties", "JSON")],
+        "pages": [("name", "VARCHAR"), ("properties", "JSON")],
+        "screens": [("name", "VARCHAR"), ("properties", "JSON")],
+        "aliases": [("previous_id", "VARCHAR")],
     }
     for table, columns in specific.items():
         found = query(
             db,
-            "select column_name from information_schema.columns "
+            "select column_name, data_type from information_schema.columns "
             f"where table_schema = 'raw' and table_name = '{table}' order by ordinal_position",
         )
-        assert [name for (name,) in found] == head + columns + tail, table
+        assert found == head + columns + tail, table
 
 
 def test_type_is_compared_lowercase(tmp_path: Path, db: Path) -> None:
@@ -481,6 +488,19 @@ def test_batch_body_on_one_line(tmp_path: Path, db: Path) -> None:
     check_batch_load(db, file)
 
 
+def test_batch_bodies_one_per_line_number_elements_on(tmp_path: Path, db: Path) -> None:
+    first = {"batch": [message(messageId="b1"), message(messageId="b2")]}
+    second = {"batch": [message(messageId="b3", userId=None)], "sentAt": "2026-03-02"}
+    file = write_lines(tmp_path / "bodies.ndjson", [first, "", second])
+    summary = load(db, file)
+    assert (summary.lines, summary.inserted, summary.rejected) == (3, 2, 1)
+    assert query(db, "select message_id, _line from raw.tracks order by _line") == [
+        ("b1", 1),
+        ("b2", 2),
+    ]
+    assert query(db, "select line, reason from raw.rejected") == [(3, "missing_identity")]
+
+
 def test_pretty_printed_batch_body(tmp_path: Path, db: Path) -> None:
     file = tmp_path / "batch.json"
     file.write_text(json.dumps(BATCH, indent=2))
@@ -496,7 +516,7 @@ def test_missing_path_fails_before_anything_is_written(tmp_path: Path, db: Path)
     before = snapshot(db), query(db, "select * from raw.loads")
     other = write_lines(tmp_path / "other.ndjson", [message(messageId="new")])
 
-    with pytest.raises(LoadError, match="no-such-file.ndjson: no such file"):
+    with pytest.raises(LoadError, match=r"no-such-file\.ndjson: no such file"):
         load(db, other, tmp_path / "no-such-file.ndjson")
     assert (snapshot(db), query(db, "select * from raw.loads")) == before
 
