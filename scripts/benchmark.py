@@ -153,7 +153,8 @@ def run_size(name: str, accounts: int, work: Path, log: Path) -> dict:
             "-c",
             "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
             "t = time.perf_counter(); "
-            "[c.execute(f'select count(*), min(event_at), max(event_at) from staging.{v}').fetchone()"
+            "[c.execute(f'select count(*), min(event_at), max(event_at) from staging.{v}')"
+            ".fetchone()"
             " for v in ['stg_segment__tracks', 'stg_segment__pages', 'stg_segment__identifies',"
             " 'stg_segment__groups', 'stg_segment__screens', 'stg_segment__aliases']]; "
             "print(time.perf_counter() - t)",
