@@ -24,6 +24,7 @@ import queue
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -988,24 +989,27 @@ class _Loader:
         result = self.results[index]
         self.uncommitted.append(index)
         started = last_report = time.perf_counter()
-        try:
-            for batch in batches:
-                self.pending.append(batch)
-                self.pending_bytes += batch.nbytes
-                result.lines += batch.num_rows
-                if self.pending_bytes >= (_PASS_BYTES if self.passes else _FIRST_PASS_BYTES):
-                    result.seconds += time.perf_counter() - started
-                    self._run_pass()
-                    started = time.perf_counter()
-                if time.perf_counter() - last_report >= _PROGRESS_EVERY:
-                    self.report.progress(result, result.seconds + time.perf_counter() - started)
-                    last_report = time.perf_counter()
-        except (OSError, EOFError, ValueError) as error:
-            raise LoadError(
-                f"{file}: cannot be read ({error}). Nothing from it (nor from the files loaded "
-                f"with it in the same transaction) was kept; fix or remove the file and load "
-                f"again: messages loaded before are counted as duplicates"
-            ) from None
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                break
+            except (OSError, EOFError, ValueError, zlib.error) as error:
+                raise LoadError(
+                    f"{file}: cannot be read ({error}). Nothing from it, nor from the files "
+                    f"loaded with it in the same transaction, was kept; fix or remove the file "
+                    f"and load again: messages loaded before are counted as duplicates"
+                ) from None
+            self.pending.append(batch)
+            self.pending_bytes += batch.nbytes
+            result.lines += batch.num_rows
+            if self.pending_bytes >= (_PASS_BYTES if self.passes else _FIRST_PASS_BYTES):
+                result.seconds += time.perf_counter() - started
+                self._run_pass()
+                started = time.perf_counter()
+            if time.perf_counter() - last_report >= _PROGRESS_EVERY:
+                self.report.progress(result, result.seconds + time.perf_counter() - started)
+                last_report = time.perf_counter()
         result.seconds += time.perf_counter() - started
 
     def _run_pass(self) -> None:
