@@ -5,7 +5,9 @@
     - left_at: the last "user removed" event for the pair, unless a group call or "user added"
       event comes after it (a re-add: active again, first join time kept); null when active;
     - role: the latest non-null properties.role of "user added" for the pair; else owner when the
-      user tracked "account created" for the account; else null.
+      user tracked "account created" for the account; else null;
+    - is_first_membership: the user's first account (earliest joined_at, ties broken by the
+      smaller account id), which pre_account attribution and user-level breakdowns use.
     Event names come from var lifecycle_events.
 #}
 {%- set lifecycle = accountable_config()['lifecycle_events'] %}
@@ -76,7 +78,7 @@ per_pair as (
     group by account_id, user_id
 ),
 
-final as (
+memberships as (
     select
         per_pair.account_id,
         per_pair.user_id,
@@ -103,6 +105,16 @@ final as (
             and per_pair.user_id = latest_added_role.user_id
     -- a pair whose only evidence is a removal never was a membership
     where per_pair.joined_at is not null
+),
+
+final as (
+    select
+        *,
+        row_number() over (
+            partition by user_id
+            order by joined_at, account_id
+        ) = 1 as is_first_membership
+    from memberships
 )
 
 select * from final

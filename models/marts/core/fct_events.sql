@@ -108,22 +108,13 @@ active_memberships as (
     group by events_to_place.event_id
 ),
 
-memberships_in_join_order as (
-    select
-        user_id,
-        account_id,
-        joined_at,
-        row_number() over (partition by user_id order by joined_at, account_id) as join_rank
-    from memberships
-),
-
 first_memberships as (
     select
         user_id,
         account_id,
         joined_at
-    from memberships_in_join_order
-    where join_rank = 1
+    from memberships
+    where is_first_membership
 ),
 
 attributed as (

@@ -22,20 +22,12 @@ memberships as (
     select * from {{ ref('int_memberships') }}
 ),
 
-memberships_in_join_order as (
-    select
-        user_id,
-        account_id,
-        row_number() over (partition by user_id order by joined_at, account_id) as join_rank
-    from memberships
-),
-
 first_accounts as (
     select
         user_id,
         account_id
-    from memberships_in_join_order
-    where join_rank = 1
+    from memberships
+    where is_first_membership
 ),
 
 entity_accounts as (
