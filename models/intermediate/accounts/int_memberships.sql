@@ -9,18 +9,78 @@
     - is_first_membership: the user's first account (earliest joined_at, ties broken by the
       smaller account id), which pre_account attribution and user-level breakdowns use.
     Event names come from var lifecycle_events.
-#}
-{%- set lifecycle = accountable_config()['lifecycle_events'] %}
 
+    Incremental (a run replaces every row of each user it touches, unique_key user_id): the
+    per-pair evidence is made of minimums, maximums, counts and a latest value, so the evidence
+    of new loads is merged into the state kept per pair. People whose messages changed owner
+    (identity_changed_users) are rebuilt from all their messages instead; the pre-hook removed
+    their rows. changed_load_id is the load after which a pair's joined_at, left_at, role or
+    first-membership flag last changed: fct_events re-attributes those users' events.
+#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='user_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ forget_rebuilt_users() }}",
+        post_hook=watermark_hooks(),
+    )
+}}
+{%- set lifecycle = accountable_config()['lifecycle_events'] %}
+{%- set watermark = incremental_watermark() %}
+{%- set current_load = current_raw_load_id() %}
+
+-- depends_on: {{ ref('int_segment_messages') }}
+-- depends_on: {{ ref('int_identity__anonymous_ids') }}
+-- depends_on: {{ ref('int_identity__previous_ids') }}
+{#- int_messages_identified (ten million rows) is read in filtered CTEs, never through one shared
+    CTE: DuckDB materializes a CTE that is read twice. #}
 with
 
-messages as (
-    select * from {{ ref('int_messages_identified') }}
+{% if watermark is not none %}
+anonymous_ids as (
+    select * from {{ ref('int_identity__anonymous_ids') }}
 ),
 
-tracks as (
-    select * from {{ ref('stg_segment__tracks') }}
+previous_ids as (
+    select * from {{ ref('int_identity__previous_ids') }}
 ),
+
+known as (
+    select * from {{ this }}
+),
+
+rebuilt_users as (
+    {{ identity_changed_users('anonymous_ids', 'previous_ids', watermark) }}
+),
+
+-- messages of new loads, and every message of the people rebuilt
+messages_to_merge as (
+    select *
+    from {{ ref('int_messages_identified') }}
+    where
+        load_id > {{ watermark }}
+        and group_id is not null
+        and user_id not in (select rebuilt_users.user_id from rebuilt_users)
+
+    union all
+
+    select *
+    from (
+        {{ messages_of_users(
+            ref('int_segment_messages'), 'rebuilt_users', 'anonymous_ids', 'previous_ids'
+        ) }}
+    ) as rebuilt_messages
+    where group_id is not null
+),
+{% else %}
+messages_to_merge as (
+    select *
+    from {{ ref('int_messages_identified') }}
+    where group_id is not null
+),
+{% endif %}
 
 evidence as (
     select
@@ -36,36 +96,18 @@ evidence as (
             and event_name = {{ sql_string(lifecycle['user_added']) }}
         ) as is_readd,
         message_type = 'track'
-        and event_name = {{ sql_string(lifecycle['account_created']) }} as is_account_created
-    from messages
+        and event_name = {{ sql_string(lifecycle['account_created']) }} as is_account_created,
+        case
+            when
+                message_type = 'track'
+                and event_name = {{ sql_string(lifecycle['user_added']) }}
+                then {{ json_string('properties', 'role') }}
+        end as added_role
+    from messages_to_merge
     where user_id is not null and group_id is not null
 ),
 
-added_roles as (
-    select
-        evidence.account_id,
-        evidence.user_id,
-        evidence.event_at,
-        evidence.message_id,
-        {{ json_string('tracks.properties', 'role') }} as role
-    from evidence
-    inner join tracks
-        on evidence.message_id = tracks.message_id
-    where
-        evidence.is_readd
-        and tracks.event_name = {{ sql_string(lifecycle['user_added']) }}
-),
-
-latest_added_role as (
-    select
-        account_id,
-        user_id,
-        {{ latest_value('role', ['event_at', 'message_id']) }} as role
-    from added_roles
-    group by account_id, user_id
-),
-
-per_pair as (
+new_pairs as (
     select
         account_id,
         user_id,
@@ -78,36 +120,125 @@ per_pair as (
     group by account_id, user_id
 ),
 
-memberships as (
+new_roles as (
     select
-        per_pair.account_id,
-        per_pair.user_id,
-        coalesce(
-            latest_added_role.role,
-            case when per_pair.has_created_account then 'owner' end
-        ) as role,
-        per_pair.joined_at,
-        case
-            when
-                per_pair.last_removed_at >= per_pair.joined_at
-                and (
-                    per_pair.last_readded_at is null
-                    or per_pair.last_readded_at <= per_pair.last_removed_at
-                )
-                then per_pair.last_removed_at
-        end as left_at,
-        per_pair.last_removed_at,
-        per_pair.has_created_account
-    from per_pair
-    left join latest_added_role
-        on
-            per_pair.account_id = latest_added_role.account_id
-            and per_pair.user_id = latest_added_role.user_id
-    -- a pair whose only evidence is a removal never was a membership
-    where per_pair.joined_at is not null
+        account_id,
+        user_id,
+        added_role,
+        event_at as added_role_at,
+        message_id as added_role_message_id
+    from evidence
+    where added_role is not null
 ),
 
-final as (
+{% if watermark is not none %}
+-- all pairs of the users touched: the first membership is decided over them all
+known_pairs as (
+    select
+        account_id,
+        user_id,
+        joined_at,
+        last_removed_at,
+        last_readded_at,
+        has_created_account,
+        evidence_messages
+    from known
+    where user_id in (select new_pairs.user_id from new_pairs)
+),
+
+pair_states as (
+    select * from new_pairs
+    union all
+    select * from known_pairs
+),
+
+role_states as (
+    select * from new_roles
+    union all
+    select
+        account_id,
+        user_id,
+        added_role,
+        added_role_at,
+        added_role_message_id
+    from known
+    where
+        added_role is not null
+        and user_id in (select new_pairs.user_id from new_pairs)
+),
+{% else %}
+pair_states as (
+    select * from new_pairs
+),
+
+role_states as (
+    select * from new_roles
+),
+{% endif %}
+
+pairs as (
+    select
+        account_id,
+        user_id,
+        min(joined_at) as joined_at,
+        max(last_removed_at) as last_removed_at,
+        max(last_readded_at) as last_readded_at,
+        {{ bool_any('has_created_account') }} as has_created_account,
+        sum(evidence_messages) as evidence_messages
+    from pair_states
+    group by account_id, user_id
+),
+
+latest_roles as (
+    select
+        account_id,
+        user_id,
+        added_role,
+        added_role_at,
+        added_role_message_id,
+        row_number() over (
+            partition by account_id, user_id
+            order by added_role_at desc, added_role_message_id desc
+        ) as role_rank
+    from role_states
+),
+
+memberships as (
+    select
+        pairs.account_id,
+        pairs.user_id,
+        coalesce(
+            latest_roles.added_role,
+            case when pairs.has_created_account then 'owner' end
+        ) as role,
+        pairs.joined_at,
+        case
+            when
+                pairs.last_removed_at >= pairs.joined_at
+                and (
+                    pairs.last_readded_at is null
+                    or pairs.last_readded_at <= pairs.last_removed_at
+                )
+                then pairs.last_removed_at
+        end as left_at,
+        pairs.last_removed_at,
+        pairs.last_readded_at,
+        pairs.has_created_account,
+        pairs.evidence_messages,
+        latest_roles.added_role,
+        latest_roles.added_role_at,
+        latest_roles.added_role_message_id
+    from pairs
+    left join latest_roles
+        on
+            pairs.account_id = latest_roles.account_id
+            and pairs.user_id = latest_roles.user_id
+            and latest_roles.role_rank = 1
+    -- a pair whose only evidence is a removal never was a membership
+    where pairs.joined_at is not null
+),
+
+ranked as (
     select
         *,
         row_number() over (
@@ -115,6 +246,34 @@ final as (
             order by joined_at, account_id
         ) = 1 as is_first_membership
     from memberships
+),
+
+{% if watermark is not none %}
+final as (
+    select
+        ranked.*,
+        case
+            when
+                known.joined_at = ranked.joined_at
+                and known.left_at is not distinct from ranked.left_at
+                and known.role is not distinct from ranked.role
+                and known.is_first_membership = ranked.is_first_membership
+                then known.changed_load_id
+            else cast({{ current_load }} as {{ dbt.type_bigint() }})
+        end as changed_load_id
+    from ranked
+    left join known
+        on
+            ranked.account_id = known.account_id
+            and ranked.user_id = known.user_id
 )
+{% else %}
+final as (
+    select
+        *,
+        cast({{ current_load }} as {{ dbt.type_bigint() }}) as changed_load_id
+    from ranked
+)
+{% endif %}
 
 select * from final

@@ -1,6 +1,7 @@
 {#
     Every landed message of every type in one relation: the columns identity, memberships and
-    attribution need, plus the properties of events. Page and screen views get the event names
+    attribution need, plus the properties of events and the traits (and context) of identify and
+    group calls. Page and screen views get the event names
     the marts use: "Page Viewed" and "Screen Viewed". A view: columnar scans read only what each
     consumer selects.
 #}
@@ -42,7 +43,9 @@ unioned as (
         group_id,
         cast(null as {{ dbt.type_string() }}) as previous_id,
         load_id,
-        cast(null as {{ dbt.type_string() }}) as properties
+        cast(null as {{ dbt.type_string() }}) as properties,
+        traits,
+        context
     from identifies
 
     union all
@@ -57,7 +60,9 @@ unioned as (
         group_id,
         cast(null as {{ dbt.type_string() }}) as previous_id,
         load_id,
-        cast(null as {{ dbt.type_string() }}) as properties
+        cast(null as {{ dbt.type_string() }}) as properties,
+        traits,
+        context
     from groups
 
     union all
@@ -72,7 +77,9 @@ unioned as (
         group_id,
         cast(null as {{ dbt.type_string() }}) as previous_id,
         load_id,
-        properties
+        properties,
+        cast(null as {{ dbt.type_string() }}) as traits,
+        cast(null as {{ dbt.type_string() }}) as context
     from tracks
 
     union all
@@ -87,7 +94,9 @@ unioned as (
         group_id,
         cast(null as {{ dbt.type_string() }}) as previous_id,
         load_id,
-        properties
+        properties,
+        cast(null as {{ dbt.type_string() }}) as traits,
+        cast(null as {{ dbt.type_string() }}) as context
     from pages
 
     union all
@@ -102,7 +111,9 @@ unioned as (
         group_id,
         cast(null as {{ dbt.type_string() }}) as previous_id,
         load_id,
-        properties
+        properties,
+        cast(null as {{ dbt.type_string() }}) as traits,
+        cast(null as {{ dbt.type_string() }}) as context
     from screens
 
     union all
@@ -117,7 +128,9 @@ unioned as (
         group_id,
         previous_id,
         load_id,
-        cast(null as {{ dbt.type_string() }}) as properties
+        cast(null as {{ dbt.type_string() }}) as properties,
+        cast(null as {{ dbt.type_string() }}) as traits,
+        cast(null as {{ dbt.type_string() }}) as context
     from aliases
 )
 

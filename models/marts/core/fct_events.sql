@@ -7,10 +7,11 @@
        membership began: the user's first account (earliest joined_at, then smaller account id);
     4. unattributed: anything else; account_id is null.
 
-    Incremental: a run re-processes the events of messages loaded since the last run, every event
-    of a person touched by those messages (their identity or memberships may have changed, which
-    can move old events), and every event in the last `events_lookback_days` days. The result is
-    identical to a full refresh over the same data.
+    Incremental: a run processes the events of loads it has not seen (watermark: macro
+    incremental_watermark), and re-attributes older events that may have moved: every event of
+    a person whose identity changed (identity_changed_users) or whose memberships changed
+    (int_memberships.changed_load_id), and every event of the last `events_lookback_days` days.
+    The result is identical to a full refresh over the same data.
 #}
 {{
     config(
@@ -18,43 +19,84 @@
         unique_key='event_id',
         incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
+        post_hook=watermark_hooks(),
     )
 }}
 {%- set lookback_days = accountable_config()['events_lookback_days'] %}
+{%- set watermark = incremental_watermark() %}
+{%- if watermark is not none %}
+    {#- a constant, so that the scans can filter on it before identity is resolved #}
+    {%- set lookback_from = run_query(
+        "select cast(" ~ dbt.dateadd('day', -lookback_days, 'max(event_at)') ~ " as "
+        ~ dbt.type_string() ~ ") from " ~ this
+    ).columns[0].values()[0] or '9999-12-31' %}
+{%- endif %}
 
+-- depends_on: {{ ref('int_segment_messages') }}
+-- depends_on: {{ ref('int_identity__anonymous_ids') }}
+-- depends_on: {{ ref('int_identity__previous_ids') }}
+{#- int_messages_identified (ten million rows) is read in filtered CTEs, never through one shared
+    CTE: DuckDB materializes a CTE that is read twice. #}
 with
-
-messages as (
-    select * from {{ ref('int_messages_identified') }}
-),
 
 memberships as (
     select * from {{ ref('int_memberships') }}
 ),
 
-{% if is_incremental() %}
-watermark as (
-    select
-        coalesce(max(load_id), -1) as max_load_id,
-        max(event_at) as max_event_at
-    from {{ this }}
+{% if watermark is not none %}
+anonymous_ids as (
+    select * from {{ ref('int_identity__anonymous_ids') }}
 ),
 
-new_messages as (
-    select messages.user_id
-    from messages
-    cross join watermark
-    where messages.load_id > watermark.max_load_id
+previous_ids as (
+    select * from {{ ref('int_identity__previous_ids') }}
 ),
 
-touched_users as (
-    select distinct user_id
-    from new_messages
-    where user_id is not null
+-- people whose events may have moved: their identity or their memberships changed
+moved_users as (
+    {{ identity_changed_users('anonymous_ids', 'previous_ids', watermark) }}
+
+    union
+
+    select memberships.user_id
+    from memberships
+    where memberships.changed_load_id > {{ watermark }}
+),
+
+-- three disjoint sets: new loads; older loads inside the look-back; the moved people's other
+-- messages
+messages_to_process as (
+    select *
+    from {{ ref('int_messages_identified') }}
+    where load_id > {{ watermark }}
+
+    union all
+
+    select recent.*
+    from {{ ref('int_messages_identified') }} as recent
+    where
+        recent.load_id <= {{ watermark }}
+        and recent.event_at >= {{ timestamp_literal(lookback_from) }}
+
+    union all
+
+    select moved.*
+    from (
+        {{ messages_of_users(
+            ref('int_segment_messages'), 'moved_users', 'anonymous_ids', 'previous_ids'
+        ) }}
+    ) as moved
+    where
+        moved.load_id <= {{ watermark }}
+        and moved.event_at < {{ timestamp_literal(lookback_from) }}
+),
+{% else %}
+messages_to_process as (
+    select * from {{ ref('int_messages_identified') }}
 ),
 {% endif %}
 
-events as (
+events_to_process as (
     select
         message_id as event_id,
         message_type as event_type,
@@ -66,25 +108,9 @@ events as (
         sent_user_id,
         properties,
         load_id
-    from messages
+    from messages_to_process
     where message_type in ('track', 'page', 'screen')
 ),
-
-{% if is_incremental() %}
-events_to_process as (
-    select events.*
-    from events
-    cross join watermark
-    where
-        events.load_id > watermark.max_load_id
-        or events.event_at >= {{ dbt.dateadd('day', -lookback_days, 'watermark.max_event_at') }}
-        or events.user_id in (select touched_users.user_id from touched_users)
-),
-{% else %}
-events_to_process as (
-    select * from events
-),
-{% endif %}
 
 events_to_place as (
     select

@@ -1,0 +1,78 @@
+{#
+    Incremental bookkeeping. Every incremental model remembers the newest raw load
+    (raw.loads.load_id) it has taken in, in table accountable_watermarks (one row per model,
+    written by the model's post-hook inside the model's own transaction, so a failed run leaves
+    it unchanged). The next run merges only messages of later loads. Load ids come from a
+    sequence and a dbt run holds DuckDB's write lock, so no load can slip in between.
+
+    A model with no recorded watermark (first run, --full-refresh, or a table built before
+    watermarks existed) is built from all messages: incremental_watermark() returns none.
+#}
+
+{% macro watermark_relation() -%}
+    {{ target.schema }}.accountable_watermarks
+{%- endmacro %}
+
+
+{# on-run-start: the bookkeeping table exists before any model reads it (committed at once) #}
+{% macro create_watermark_table() -%}
+    {%- if execute and flags.WHICH in ('build', 'run') -%}
+        {%- do run_query(
+            "create table if not exists " ~ watermark_relation() ~ " ("
+            ~ "model_name varchar primary key, "
+            ~ "raw_load_id bigint not null, "
+            ~ "recorded_at timestamp not null)"
+        ) -%}
+        {%- do adapter.commit() -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{# The newest raw load this model has merged (an integer), or none: build from all messages. #}
+{% macro incremental_watermark() -%}
+    {#- unit tests have no relation of their own: they test the full build -#}
+    {%- if not execute or this is none or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set table = adapter.get_relation(
+        database=target.database, schema=target.schema, identifier='accountable_watermarks'
+    ) -%}
+    {%- if table is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set result = run_query(
+        "select max(raw_load_id) from " ~ watermark_relation()
+        ~ " where model_name = '" ~ this.identifier ~ "'"
+    ) -%}
+    {{ return(result.columns[0].values()[0]) }}
+{%- endmacro %}
+
+
+{# The newest raw load in the warehouse now (0 when nothing was loaded): an integer. #}
+{% macro current_raw_load_id() -%}
+    {%- set loads = source('segment', 'loads') if execute and this is not none else none -%}
+    {%- if loads is none or adapter.get_relation(
+        database=loads.database, schema=loads.schema, identifier=loads.identifier
+    ) is none -%}
+        {{ return(0) }}
+    {%- endif -%}
+    {%- set result = run_query(
+        "select coalesce(max(load_id), 0) from " ~ source('segment', 'loads')
+    ) -%}
+    {{ return(result.columns[0].values()[0] | int) }}
+{%- endmacro %}
+
+
+{#
+    post-hooks of every incremental model: it has now taken in every load up to the newest.
+    Two portable statements (delete, insert), not an engine's upsert.
+    Use: post_hook=watermark_hooks()
+#}
+{% macro watermark_hooks() -%}
+    {{ return([
+        "delete from " ~ watermark_relation() ~ " where model_name = '{{ this.identifier }}'",
+        "insert into " ~ watermark_relation() ~ " (model_name, raw_load_id, recorded_at) "
+        ~ "select '{{ this.identifier }}', coalesce(max(load_id), 0), current_timestamp "
+        ~ "from {{ source('segment', 'loads') }}",
+    ]) }}
+{%- endmacro %}
