@@ -162,7 +162,7 @@
             {% do errors.append("traits: '" ~ trait ~ "' is not usable as a column name (letters, digits, _)") %}
         {% endif %}
     {% endfor %}
-    {% set events_lookback_days = _config_int(var('events_lookback_days', 3), 'events_lookback_days', 0, errors) %}
+    {% set events_lookback_days = _config_int(var('events_lookback_days', 0), 'events_lookback_days', 0, errors) %}
 
     {% if errors %}
         {{ exceptions.raise_compiler_error(

@@ -76,3 +76,13 @@
         ~ "from {{ source('segment', 'loads') }}",
     ]) }}
 {%- endmacro %}
+
+
+{# A filter keeping the messages of loads after `watermark`; every message when it is none. #}
+{% macro loaded_after(watermark, load_id='load_id') -%}
+    {%- if watermark is none -%}
+        true
+    {%- else -%}
+        {{ load_id }} > {{ watermark }}
+    {%- endif -%}
+{%- endmacro %}

@@ -21,8 +21,6 @@
 {%- set config = accountable_config() %}
 {%- set traits = ['name', 'plan'] + config['account_traits'] %}
 {%- set watermark = incremental_watermark() %}
-{#- every load id is above -1: the filters below keep every message on a full build #}
-{%- set loads_after = -1 if watermark is none else watermark %}
 
 {#- the messages (ten million rows) are read in filtered CTEs, never through one shared CTE:
     DuckDB materializes a CTE that is read twice. #}
@@ -41,7 +39,7 @@ new_seen as (
     from {{ ref('int_segment_messages') }}
     where
         group_id is not null
-        and load_id > {{ loads_after }}
+        and {{ loaded_after(watermark) }}
     group by group_id
 ),
 

@@ -19,8 +19,6 @@
     )
 }}
 {%- set watermark = incremental_watermark() %}
-{#- every load id is above -1: the filters below keep every message on a full build #}
-{%- set loads_after = -1 if watermark is none else watermark %}
 {%- set current_load = current_raw_load_id() %}
 
 {#- the messages (ten million rows) are read in filtered CTEs, never through one shared CTE:
@@ -40,7 +38,7 @@ pairs as (
     from {{ ref('int_segment_messages') }}
     where
         anonymous_id is not null and user_id is not null
-        and load_id > {{ loads_after }}
+        and {{ loaded_after(watermark) }}
 
     union all
 
@@ -52,7 +50,7 @@ pairs as (
     from {{ ref('int_segment_messages') }}
     where
         message_type = 'alias' and previous_id is not null and user_id is not null
-        and load_id > {{ loads_after }}
+        and {{ loaded_after(watermark) }}
 ),
 
 {% if watermark is not none %}

@@ -9,10 +9,6 @@
 #}
 with
 
-activity_events as (
-    select * from {{ ref('int_activity_events') }}
-),
-
 active_days as (
     select * from {{ ref('int_active_days') }}
 ),
@@ -29,7 +25,8 @@ activity_bounds as (
     select
         min(activity_date) as first_activity_date,
         max(activity_date) as last_activity_date
-    from activity_events
+    -- every activity event has a user, so the user rows span every activity day
+    from active_days
 ),
 
 spine as (
@@ -42,9 +39,11 @@ spine as (
 
 -- An entity is active on day d for an n-day window when it has activity in the n days ending on
 -- d: each activity day covers itself and the n - 1 days after it. Activity days less than n days
--- apart have overlapping coverage and merge into one span; the count for a day is then the
--- running sum of spans opened minus spans closed. This is linear in the active days, where
--- joining every day to the activity of its 28-day window would multiply them by 28.
+-- apart have overlapping coverage and merge into one span, which opens at an activity day whose
+-- previous one is n or more days back (or none) and closes n days after an activity day whose
+-- next one is n or more days ahead (or none). The count for a day is the running sum of spans
+-- opened minus spans closed: linear in the active days (one lag / lead pass), where joining
+-- every day to the activity of its 28-day window would multiply them by 28.
 rolling_windows as (
     select 1 as window_days
     union all
@@ -53,80 +52,56 @@ rolling_windows as (
     select 28 as window_days
 ),
 
-previous_active_days as (
+neighbour_active_days as (
     select
         level,
         entity_id,
         activity_date,
         lag(activity_date) over (
             partition by level, entity_id order by activity_date
-        ) as previous_activity_date
+        ) as previous_activity_date,
+        lead(activity_date) over (
+            partition by level, entity_id order by activity_date
+        ) as next_activity_date
     from active_days
-),
-
-span_starts as (
-    select
-        previous_active_days.level,
-        previous_active_days.entity_id,
-        rolling_windows.window_days,
-        previous_active_days.activity_date,
-        case
-            when previous_active_days.previous_activity_date is null then 1
-            when
-                {{ dbt.datediff(
-                    'previous_active_days.previous_activity_date',
-                    'previous_active_days.activity_date',
-                    'day',
-                ) }} >= rolling_windows.window_days
-                then 1
-            else 0
-        end as starts_span
-    from previous_active_days
-    cross join rolling_windows
-),
-
-numbered_spans as (
-    select
-        level,
-        entity_id,
-        window_days,
-        activity_date,
-        sum(starts_span) over (
-            partition by level, entity_id, window_days
-            order by activity_date
-            rows between unbounded preceding and current row
-        ) as span_number
-    from span_starts
-),
-
-coverage_spans as (
-    select
-        level,
-        entity_id,
-        window_days,
-        span_number,
-        min(activity_date) as covered_from,
-        cast({{ dbt.dateadd('day', 'window_days', 'max(activity_date)') }} as date) as covered_until
-    from numbered_spans
-    group by level, entity_id, window_days, span_number
 ),
 
 coverage_changes as (
     select
-        level,
-        window_days,
-        covered_from as change_date,
+        neighbour_active_days.level,
+        rolling_windows.window_days,
+        neighbour_active_days.activity_date as change_date,
         1 as change
-    from coverage_spans
+    from neighbour_active_days
+    cross join rolling_windows
+    where
+        neighbour_active_days.previous_activity_date is null
+        or {{ dbt.datediff(
+            'neighbour_active_days.previous_activity_date',
+            'neighbour_active_days.activity_date',
+            'day',
+        ) }} >= rolling_windows.window_days
 
     union all
 
     select
-        level,
-        window_days,
-        covered_until as change_date,
+        neighbour_active_days.level,
+        rolling_windows.window_days,
+        cast(
+            {{ dbt.dateadd(
+                'day', 'rolling_windows.window_days', 'neighbour_active_days.activity_date'
+            ) }} as date
+        ) as change_date,
         -1 as change
-    from coverage_spans
+    from neighbour_active_days
+    cross join rolling_windows
+    where
+        neighbour_active_days.next_activity_date is null
+        or {{ dbt.datediff(
+            'neighbour_active_days.activity_date',
+            'neighbour_active_days.next_activity_date',
+            'day',
+        ) }} >= rolling_windows.window_days
 ),
 
 daily_changes as (
