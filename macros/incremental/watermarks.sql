@@ -86,3 +86,36 @@
         {{ load_id }} > {{ watermark }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#
+    An incremental model that reads the change bookkeeping of other incremental models (who
+    changed owner, which memberships changed) must run after them: otherwise changes made later
+    would be stamped with a load it has already taken in, and missed. dbt build and dbt run do
+    run them in order; a selection that skips them (`dbt run -s int_users` after a load) stops
+    here with what to run instead.
+#}
+{% macro assert_upstream_watermarks_current(models) -%}
+    {%- set watermark = incremental_watermark() -%}
+    {%- if watermark is not none -%}
+        {%- set current_load = current_raw_load_id() -%}
+        {%- set result = run_query(
+            "select model_name, raw_load_id from " ~ watermark_relation()
+            ~ " where model_name in ('" ~ models | join("', '") ~ "')"
+        ) -%}
+        {%- set seen = {} -%}
+        {%- for row in result.rows -%}
+            {%- do seen.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+        {%- for name in models -%}
+            {%- if seen.get(name) is none or seen[name] < current_load -%}
+                {{ exceptions.raise_compiler_error(
+                    this.identifier ~ " is incremental and reads the changes " ~ name
+                    ~ " records, which has not taken in the newest load (" ~ current_load
+                    ~ ") yet. Build them together: `dbt build --select +" ~ this.identifier
+                    ~ "` (or `dbt build`)."
+                ) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

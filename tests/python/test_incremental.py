@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_runner import BIN, REPO, dbt, load
+from dbt_runner import BIN, REPO, dbt, load, query
 
 pytestmark = pytest.mark.e2e
 
@@ -202,3 +202,25 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path):
         con.close()
     assert owners == {"a-old": "p-new", "a-moved": "p-two"}
     assert "p-old" not in users and "p-new" in users
+
+
+def test_a_model_run_without_the_identity_models_it_reads_stops_with_a_clear_message(tmp_path):
+    """int_users merges the identity changes recorded by the identity models: run alone after a
+    new load, before them, it would miss those changes. It must refuse, not drift."""
+    db = tmp_path / "warehouse.duckdb"
+    example = (REPO / "tests" / "fixtures" / "worked_example.json").read_text().splitlines()
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text("\n".join(example[:7]) + "\n")
+    second.write_text("\n".join(example[7:]) + "\n")
+    load(db, first)
+    dbt("run", db, tmp_path, extra=["--select", "+int_users"])
+    load(db, second)
+
+    alone = dbt("run", db, tmp_path, extra=["--select", "int_users"], check=False)
+    assert alone.returncode != 0
+    assert "has not taken in the newest load" in alone.stdout
+    assert "dbt build --select +int_users" in alone.stdout
+
+    dbt("run", db, tmp_path, extra=["--select", "+int_users"])
+    users = query(db, "select user_id from intermediate.int_users order by user_id")
+    assert users == [("u1",), ("u2",)]

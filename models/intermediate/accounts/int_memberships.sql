@@ -29,6 +29,7 @@
 }}
 {%- set lifecycle = accountable_config()['lifecycle_events'] %}
 {%- set watermark = incremental_watermark() %}
+{%- do assert_upstream_watermarks_current(['int_identity__previous_ids', 'int_identity__anonymous_ids']) %}
 {%- set current_load = current_raw_load_id() %}
 
 -- depends_on: {{ ref('int_segment_messages') }}

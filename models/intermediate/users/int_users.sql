@@ -22,6 +22,7 @@
 {%- set config = accountable_config() %}
 {%- set traits = ['email', 'name'] + config['user_traits'] %}
 {%- set watermark = incremental_watermark() %}
+{%- do assert_upstream_watermarks_current(['int_identity__previous_ids', 'int_identity__anonymous_ids']) %}
 
 -- depends_on: {{ ref('int_segment_messages') }}
 -- depends_on: {{ ref('int_identity__anonymous_ids') }}

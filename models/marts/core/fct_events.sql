@@ -24,6 +24,9 @@
 }}
 {%- set lookback_days = accountable_config()['events_lookback_days'] %}
 {%- set watermark = incremental_watermark() %}
+{%- do assert_upstream_watermarks_current(
+    ['int_identity__previous_ids', 'int_identity__anonymous_ids', 'int_memberships']
+) %}
 {%- if watermark is not none %}
     {#- a constant, so that the scans can filter on it before identity is resolved #}
     {%- set lookback_from = run_query(
