@@ -1,16 +1,21 @@
 {#
     Incremental runs of the person-keyed models (memberships, users, events) merge the messages
     of new loads into what they kept, which is exact as long as every message keeps its owner.
-    Identity resolution can move old messages to another person: an anonymous id stitched
-    late (its anonymous history joins the user), a late earlier message that gives an anonymous
-    id another owner, an alias that merges an old user id into a new one. Those people are
-    rebuilt from all their messages instead: the users below, taken from the identity models'
-    change bookkeeping (changed_load_id, previous_user_id) after the model's watermark.
+    Identity resolution can move old messages:
+    - an anonymous id stitched for the first time: its anonymous history, owned by nobody so
+      far, joins the user. That history is merged too (macro stitched_history);
+    - an anonymous id that changes owner (a late but earlier message carrying it with another
+      user id), an alias that merges an old user id into a new one: messages leave one person
+      for another. Those people are rebuilt from all their messages (identity_changed_users).
+    Both come from the identity models' change bookkeeping (changed_load_id, previous_user_id),
+    for changes after the model's watermark.
 #}
 {% macro identity_changed_users(anonymous_ids, previous_ids, watermark) -%}
     select user_id
     from {{ anonymous_ids }}
-    where changed_load_id > {{ watermark }}
+    where
+        changed_load_id > {{ watermark }}
+        and previous_user_id is not null
 
     union
 
@@ -33,6 +38,41 @@
     where
         changed_load_id > {{ watermark }}
         and previous_user_id is not null
+{%- endmacro %}
+
+
+{# Anonymous ids stitched to a user for the first time since `watermark`, whose user is not
+   rebuilt anyway (`rebuilt_users`: a CTE with a user_id column). #}
+{% macro newly_stitched_anonymous_ids(anonymous_ids, rebuilt_users, watermark) -%}
+    select
+        anonymous_id,
+        user_id
+    from {{ anonymous_ids }}
+    where
+        changed_load_id > {{ watermark }}
+        and previous_user_id is null
+        and user_id not in (select user_id from {{ rebuilt_users }})
+{%- endmacro %}
+
+
+{#
+    The anonymous history of newly stitched anonymous ids (a CTE from
+    newly_stitched_anonymous_ids): their messages without a user id from loads up to
+    `watermark` (later ones are new messages, merged as such), resolved to their user
+    (int_messages_identified columns).
+#}
+{% macro stitched_history(messages, stitched, previous_ids, anonymous_ids, watermark) -%}
+    {%- set picked -%}
+    (
+        select *
+        from {{ messages }}
+        where
+            user_id is null
+            and load_id <= {{ watermark }}
+            and anonymous_id in (select anonymous_id from {{ stitched }})
+    )
+    {%- endset -%}
+    {{ identify_messages(picked, previous_ids, anonymous_ids) }}
 {%- endmacro %}
 
 
@@ -130,4 +170,19 @@
         {{ identify_messages(picked, previous_ids, anonymous_ids) }}
     ) as owned
     where owned.user_id in (select user_id from {{ users }})
+{%- endmacro %}
+
+
+{# Whether any person must be rebuilt since `watermark` (skips the scans that find their
+   messages when nobody changed owner). #}
+{% macro identity_rebuild_needed(watermark) -%}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set result = run_query(
+        "select count(*) from (" ~ identity_changed_users(
+            ref('int_identity__anonymous_ids'), ref('int_identity__previous_ids'), watermark
+        ) ~ ") as changed"
+    ) -%}
+    {{ return(result.columns[0].values()[0] > 0) }}
 {%- endmacro %}

@@ -83,8 +83,9 @@ IDENTITY_CASES = [
         _message("track", "ic-22", "2026-02-04T10:05:00Z", userId="p-new", event="Task Completed"),
     ],
 ]
-# A zero look-back proves the re-processing of touched people is exact on its own.
-VARS = {"events_lookback_days": 0}
+# A zero look-back proves the re-processing of moved people is exact on its own; with a look-back
+# the re-processed sets change shape and must stay disjoint.
+LOOKBACKS = [0, 2]
 
 
 def _event_time(line: str) -> str:
@@ -169,7 +170,9 @@ def _table_rows(db: Path, table: str, schema: str = "marts") -> list[tuple]:
         con.close()
 
 
-def test_incremental_runs_equal_a_full_refresh(tmp_path):
+@pytest.mark.parametrize("lookback_days", LOOKBACKS)
+def test_incremental_runs_equal_a_full_refresh(tmp_path, lookback_days):
+    vars = {"events_lookback_days": lookback_days}
     batches = _batches(tmp_path)
     incremental_db = tmp_path / "incremental.duckdb"
     full_db = tmp_path / "full.duckdb"
@@ -177,8 +180,8 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path):
     for batch in batches:
         load(incremental_db, batch)
         load(full_db, batch)
-        dbt("run", incremental_db, tmp_path / "incremental", vars=VARS)
-    dbt("run", full_db, tmp_path / "full", vars=VARS, extra=["--full-refresh"])
+        dbt("run", incremental_db, tmp_path / "incremental", vars=vars)
+    dbt("run", full_db, tmp_path / "full", vars=vars, extra=["--full-refresh"])
 
     events = _table_rows(full_db, "fct_events")
     assert len(events) > 1000, "the fixture world is too small to mean anything"

@@ -56,7 +56,12 @@ rebuilt_users as (
     {{ identity_changed_users('anonymous_ids', 'previous_ids', watermark) }}
 ),
 
--- messages of new loads, and every message of the people rebuilt
+stitched as (
+    {{ newly_stitched_anonymous_ids('anonymous_ids', 'rebuilt_users', watermark) }}
+),
+
+-- messages of new loads, the anonymous history newly stitched, every message of the people
+-- rebuilt (disjoint sets)
 messages_to_merge as (
     select *
     from {{ ref('int_messages_identified') }}
@@ -69,11 +74,23 @@ messages_to_merge as (
 
     select *
     from (
+        {{ stitched_history(
+            ref('int_segment_messages'), 'stitched', 'previous_ids', 'anonymous_ids', watermark
+        ) }}
+    ) as history
+    where group_id is not null
+    {% if identity_rebuild_needed(watermark) %}
+
+    union all
+
+    select *
+    from (
         {{ messages_of_users(
             ref('int_segment_messages'), 'rebuilt_users', 'anonymous_ids', 'previous_ids'
         ) }}
     ) as rebuilt_messages
     where group_id is not null
+    {% endif %}
 ),
 {% else %}
 messages_to_merge as (

@@ -48,7 +48,12 @@ rebuilt_users as (
     {{ identity_changed_users('anonymous_ids', 'previous_ids', watermark) }}
 ),
 
--- messages of new loads, and every message of the people rebuilt
+stitched as (
+    {{ newly_stitched_anonymous_ids('anonymous_ids', 'rebuilt_users', watermark) }}
+),
+
+-- messages of new loads, the anonymous history newly stitched, every message of the people
+-- rebuilt (disjoint sets)
 messages_to_merge as (
     select
         user_id,
@@ -62,6 +67,19 @@ messages_to_merge as (
     union all
 
     select
+        history.user_id,
+        history.message_type,
+        history.event_at
+    from (
+        {{ stitched_history(
+            ref('int_segment_messages'), 'stitched', 'previous_ids', 'anonymous_ids', watermark
+        ) }}
+    ) as history
+    {% if identity_rebuild_needed(watermark) %}
+
+    union all
+
+    select
         rebuilt_messages.user_id,
         rebuilt_messages.message_type,
         rebuilt_messages.event_at
@@ -70,6 +88,7 @@ messages_to_merge as (
             ref('int_segment_messages'), 'rebuilt_users', 'anonymous_ids', 'previous_ids'
         ) }}
     ) as rebuilt_messages
+    {% endif %}
 ),
 {% else %}
 messages_to_merge as (

@@ -27,12 +27,13 @@
 {%- do assert_upstream_watermarks_current(
     ['int_identity__previous_ids', 'int_identity__anonymous_ids', 'int_memberships']
 ) %}
-{%- if watermark is not none %}
+{%- set lookback_from = none %}
+{%- if watermark is not none and lookback_days > 0 %}
     {#- a constant, so that the scans can filter on it before identity is resolved #}
     {%- set lookback_from = run_query(
         "select cast(" ~ dbt.dateadd('day', -lookback_days, 'max(event_at)') ~ " as "
         ~ dbt.type_string() ~ ") from " ~ this
-    ).columns[0].values()[0] or '9999-12-31' %}
+    ).columns[0].values()[0] %}
 {%- endif %}
 
 -- depends_on: {{ ref('int_segment_messages') }}
@@ -66,20 +67,17 @@ moved_users as (
     where memberships.changed_load_id > {{ watermark }}
 ),
 
--- three disjoint sets: new loads; older loads inside the look-back; the moved people's other
--- messages
+-- anonymous ids stitched for the first time, whose user's events are not all re-processed
+stitched as (
+    {{ newly_stitched_anonymous_ids('anonymous_ids', 'moved_users', watermark) }}
+),
+
+-- disjoint sets: new loads; the moved people's older messages; the older anonymous history
+-- newly stitched; with a look-back, the other older messages inside it
 messages_to_process as (
     select *
     from {{ ref('int_messages_identified') }}
     where load_id > {{ watermark }}
-
-    union all
-
-    select recent.*
-    from {{ ref('int_messages_identified') }} as recent
-    where
-        recent.load_id <= {{ watermark }}
-        and recent.event_at >= {{ timestamp_literal(lookback_from) }}
 
     union all
 
@@ -91,7 +89,29 @@ messages_to_process as (
     ) as moved
     where
         moved.load_id <= {{ watermark }}
+        {% if lookback_from is not none -%}
         and moved.event_at < {{ timestamp_literal(lookback_from) }}
+        {%- endif %}
+
+    union all
+
+    select history.*
+    from (
+        {{ stitched_history(
+            ref('int_segment_messages'), 'stitched', 'previous_ids', 'anonymous_ids', watermark
+        ) }}
+    ) as history
+    {% if lookback_from is not none -%}
+    where history.event_at < {{ timestamp_literal(lookback_from) }}
+
+    union all
+
+    select recent.*
+    from {{ ref('int_messages_identified') }} as recent
+    where
+        recent.load_id <= {{ watermark }}
+        and recent.event_at >= {{ timestamp_literal(lookback_from) }}
+    {%- endif %}
 ),
 {% else %}
 messages_to_process as (
