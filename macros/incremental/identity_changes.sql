@@ -186,3 +186,36 @@
     ) -%}
     {{ return(result.columns[0].values()[0] > 0) }}
 {%- endmacro %}
+
+
+{#
+    What a person-keyed incremental model merges after `watermark` (int_messages_identified
+    rows), three disjoint sets: the messages of new loads, except those of people rebuilt; the
+    anonymous history newly stitched (`stitched`: newly_stitched_anonymous_ids); every message
+    of the people rebuilt (`rebuilt_users`: identity_changed_users), when there are any.
+#}
+{% macro person_messages_to_merge(watermark, rebuilt_users, stitched, anonymous_ids, previous_ids) -%}
+    select *
+    from {{ ref('int_messages_identified') }}
+    where
+        load_id > {{ watermark }}
+        and user_id not in (select user_id from {{ rebuilt_users }})
+
+    union all
+
+    select *
+    from (
+        {{ stitched_history(
+            ref('int_segment_messages'), stitched, previous_ids, anonymous_ids, watermark
+        ) }}
+    ) as history
+    {%- if identity_rebuild_needed(watermark) %}
+
+    union all
+
+    select *
+    from (
+        {{ messages_of_users(ref('int_segment_messages'), rebuilt_users, anonymous_ids, previous_ids) }}
+    ) as rebuilt_messages
+    {%- endif %}
+{%- endmacro %}

@@ -61,36 +61,15 @@ stitched as (
 ),
 
 -- messages of new loads, the anonymous history newly stitched, every message of the people
--- rebuilt (disjoint sets)
+-- rebuilt
 messages_to_merge as (
     select *
-    from {{ ref('int_messages_identified') }}
-    where
-        load_id > {{ watermark }}
-        and group_id is not null
-        and user_id not in (select rebuilt_users.user_id from rebuilt_users)
-
-    union all
-
-    select *
     from (
-        {{ stitched_history(
-            ref('int_segment_messages'), 'stitched', 'previous_ids', 'anonymous_ids', watermark
+        {{ person_messages_to_merge(
+            watermark, 'rebuilt_users', 'stitched', 'anonymous_ids', 'previous_ids'
         ) }}
-    ) as history
-    where group_id is not null
-    {% if identity_rebuild_needed(watermark) %}
-
-    union all
-
-    select *
-    from (
-        {{ messages_of_users(
-            ref('int_segment_messages'), 'rebuilt_users', 'anonymous_ids', 'previous_ids'
-        ) }}
-    ) as rebuilt_messages
-    where group_id is not null
-    {% endif %}
+    ) as merged
+    where merged.group_id is not null
 ),
 {% else %}
 messages_to_merge as (

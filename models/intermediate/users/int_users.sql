@@ -53,42 +53,17 @@ stitched as (
 ),
 
 -- messages of new loads, the anonymous history newly stitched, every message of the people
--- rebuilt (disjoint sets)
+-- rebuilt
 messages_to_merge as (
     select
-        user_id,
-        message_type,
-        event_at
-    from {{ ref('int_messages_identified') }}
-    where
-        load_id > {{ watermark }}
-        and user_id not in (select rebuilt_users.user_id from rebuilt_users)
-
-    union all
-
-    select
-        history.user_id,
-        history.message_type,
-        history.event_at
+        merged.user_id,
+        merged.message_type,
+        merged.event_at
     from (
-        {{ stitched_history(
-            ref('int_segment_messages'), 'stitched', 'previous_ids', 'anonymous_ids', watermark
+        {{ person_messages_to_merge(
+            watermark, 'rebuilt_users', 'stitched', 'anonymous_ids', 'previous_ids'
         ) }}
-    ) as history
-    {% if identity_rebuild_needed(watermark) %}
-
-    union all
-
-    select
-        rebuilt_messages.user_id,
-        rebuilt_messages.message_type,
-        rebuilt_messages.event_at
-    from (
-        {{ messages_of_users(
-            ref('int_segment_messages'), 'rebuilt_users', 'anonymous_ids', 'previous_ids'
-        ) }}
-    ) as rebuilt_messages
-    {% endif %}
+    ) as merged
 ),
 {% else %}
 messages_to_merge as (
