@@ -219,3 +219,26 @@
     ) as rebuilt_messages
     {%- endif %}
 {%- endmacro %}
+
+
+{#
+    The change bookkeeping of an identity mapping (anonymous id or alias -> user), as two
+    columns: previous_user_id (the owner before the latest change) and changed_load_id (the
+    load after which the owner last changed). `known` is the row kept so far (null for a new
+    id); on a full build (known none) every mapping is new.
+#}
+{% macro owner_change_columns(known, current, current_load) -%}
+    {%- if known is none -%}
+        cast(null as {{ dbt.type_string() }}) as previous_user_id,
+        cast({{ current_load }} as {{ dbt.type_bigint() }}) as changed_load_id
+    {%- else -%}
+        case
+            when {{ known }}.user_id = {{ current }}.user_id then {{ known }}.previous_user_id
+            else {{ known }}.user_id
+        end as previous_user_id,
+        case
+            when {{ known }}.user_id = {{ current }}.user_id then {{ known }}.changed_load_id
+            else cast({{ current_load }} as {{ dbt.type_bigint() }})
+        end as changed_load_id
+    {%- endif -%}
+{%- endmacro %}

@@ -124,14 +124,7 @@ final as (
         resolved.identified_at,
         resolved.pair_user_id,
         resolved.pair_message_id,
-        case
-            when known.user_id = resolved.user_id then known.previous_user_id
-            else known.user_id
-        end as previous_user_id,
-        case
-            when known.user_id = resolved.user_id then known.changed_load_id
-            else cast({{ current_load }} as {{ dbt.type_bigint() }})
-        end as changed_load_id
+        {{ owner_change_columns('known', 'resolved', current_load) }}
     from resolved
     left join known
         on resolved.anonymous_id = known.anonymous_id
@@ -144,8 +137,7 @@ final as (
 final as (
     select
         *,
-        cast(null as {{ dbt.type_string() }}) as previous_user_id,
-        cast({{ current_load }} as {{ dbt.type_bigint() }}) as changed_load_id
+        {{ owner_change_columns(none, none, current_load) }}
     from resolved
 )
 {% endif %}

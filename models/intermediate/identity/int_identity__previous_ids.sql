@@ -94,8 +94,7 @@ final as (
         previous_id,
         user_id,
         alias_hops,
-        cast(null as {{ dbt.type_string() }}) as previous_user_id,
-        cast({{ current_load }} as {{ dbt.type_bigint() }}) as changed_load_id
+        {{ owner_change_columns(none, none, current_load) }}
     from mapped
 )
 {% else %}
@@ -104,14 +103,7 @@ final as (
         mapped.previous_id,
         mapped.user_id,
         mapped.alias_hops,
-        case
-            when known.user_id = mapped.user_id then known.previous_user_id
-            else known.user_id
-        end as previous_user_id,
-        case
-            when known.user_id = mapped.user_id then known.changed_load_id
-            else cast({{ current_load }} as {{ dbt.type_bigint() }})
-        end as changed_load_id
+        {{ owner_change_columns('known', 'mapped', current_load) }}
     from mapped
     left join {{ this }} as known
         on mapped.previous_id = known.previous_id
