@@ -11,6 +11,7 @@
     incremental_watermark), and re-attributes older events that may have moved: every event of
     a person whose identity changed (identity_changed_users) or whose memberships changed
     (int_memberships.changed_load_id), and every event of the last `events_lookback_days` days.
+    Of the re-attributed events, only those whose row changed are written (rows_that_changed).
     The result is identical to a full refresh over the same data.
 #}
 {{
@@ -216,4 +217,8 @@ final as (
     from attributed
 )
 
+{% if watermark is not none -%}
+{{ rows_that_changed('final', 'event_id') }}
+{%- else -%}
 select * from final
+{%- endif %}
