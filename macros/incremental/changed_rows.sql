@@ -2,8 +2,8 @@
     The rows of `new_rows` (a CTE name) that a delete+insert incremental model must write: those
     whose key is not in the model's table yet, and those that differ from the row stored under
     their key in any column. A re-processed row that comes out the same is left alone: it costs
-    no delete and no insert, so the table keeps its storage intact (a delete+insert of unchanged
-    rows would make DuckDB rewrite, on commit, every row group they fall in).
+    no delete and no insert. Deletes spread over the history are what made DuckDB's checkpoint
+    compact (rewrite) row groups of a 10M-row table on every daily run.
     Only for the incremental branch: the model's table exists.
 #}
 {% macro rows_that_changed(new_rows, key) -%}
