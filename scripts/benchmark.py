@@ -13,7 +13,8 @@ already exist (new sign-ups stitching anonymous history among them). The day bef
 back too and landed first, with its own incremental run (reported as the first incremental run):
 the first run after a full build also pays for DuckDB compacting the row groups that the parallel
 full build left partly filled (a one-time cost of its checkpoint). The measured run is the second
-one, a daily run in the steady state.
+one, a daily run in the steady state. Each sequence then runs once more with nothing new loaded,
+and a dbt invocation that selects nothing is timed: the floors under any incremental run.
 
 Builds run as in production: `dbt build --exclude-resource-type unit_test` (unit tests check logic
 on fixtures, not the data; `make test` runs them). For each dbt step the figures give the wall time
@@ -229,6 +230,24 @@ def run_size(name: str, accounts: int, work: Path, log: Path, keep: bool = False
                 }
             )
             print(f"[{name}] incremental {prefix.replace('_', ' ')} {seconds:.1f}s", flush=True)
+        # The same command once more with nothing new loaded: what a run costs whatever the
+        # size of the increment (start-up, models rebuilt in full, tests over whole tables).
+        seconds, _ = measure(command, env, log)
+        figures.update(
+            {
+                f"{step}_empty_incremental_s": seconds,
+                f"{step}_empty_incremental_dbt_s": dbt_elapsed(work),
+                f"{step}_empty_incremental_share": seconds / figures[f"{step}_full_s"],
+            }
+        )
+        print(f"[{name}] incremental {step}, nothing new loaded {seconds:.1f}s", flush=True)
+    # dbt's own floor: an invocation that selects nothing (start-up, parsing, writing artifacts).
+    noop = sorted(
+        measure([*dbt, "run", *dbt_flags, "--select", "tag:benchmark_selects_nothing"], env, log)[0]
+        for _ in range(3)
+    )
+    figures.update(dbt_noop_s=noop[1], dbt_noop_share_of_core_full=noop[1] / figures["core_full_s"])
+    print(f"[{name}] dbt invocation selecting nothing {noop[1]:.1f}s (median of 3)", flush=True)
     if not keep:
         snapshot.unlink()
     return figures
@@ -324,6 +343,14 @@ def main() -> int:
             f" {r['core_first_incremental_share']:.0%}, build"
             f" {r['build_first_incremental_s']:.1f}s ({r['build_first_incremental_dbt_s']:.1f})"
             f" {r['build_first_incremental_share']:.0%}"
+        )
+        print(
+            f"      floors: dbt selecting nothing {r['dbt_noop_s']:.1f}s"
+            f" ({r['dbt_noop_share_of_core_full']:.0%} of core full); nothing new loaded: core"
+            f" {r['core_empty_incremental_s']:.1f}s ({r['core_empty_incremental_dbt_s']:.1f})"
+            f" {r['core_empty_incremental_share']:.0%}, build"
+            f" {r['build_empty_incremental_s']:.1f}s ({r['build_empty_incremental_dbt_s']:.1f})"
+            f" {r['build_empty_incremental_share']:.0%}"
         )
     return 0
 
