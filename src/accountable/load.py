@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -104,6 +105,10 @@ _BATCH_FILE_LIMIT = 256 << 20
 _PROGRESS_EVERY = 10.0
 """Seconds between progress lines while a big file is being read."""
 
+_STORAGE_VERSION = "v1.2.0"
+"""The storage format of a warehouse the loader creates: the oldest with ZSTD for strings
+(DuckDB 1.2). Such a file opens with DuckDB 1.2 and later, dbt-duckdb's included."""
+
 _INCOMING_SCHEMA = pa.schema(
     [
         ("file_idx", pa.int32()),
@@ -184,7 +189,7 @@ def load_paths(db_path: Path, paths: list[Path], progress: bool = True) -> LoadS
     connection = _connect(Path(db_path))
     try:
         _configure(connection)
-        connection.execute(_schema_sql())
+        connection.execute(_schema_sql(connection))
         load_id = connection.execute("select nextval('raw.load_id_seq')").fetchone()[0]
         results = _Loader(connection, load_id, files, report).run()
     except duckdb.Error as error:
@@ -312,8 +317,11 @@ def _connect(db_path: Path) -> duckdb.DuckDBPyConnection:
             f"{db_path}: the folder {folder} does not exist; create it or choose another "
             f"database path (--db or $ACCOUNTABLE_DB)"
         )
+    # A new file gets a storage format with ZSTD; an existing one keeps its own.
+    new_file = not os.path.exists(db_path)
+    config = {"storage_compatibility_version": _STORAGE_VERSION} if new_file else {}
     try:
-        return duckdb.connect(str(db_path))
+        return duckdb.connect(str(db_path), config=config)
     except duckdb.IOException as error:
         message = str(error)
         if "lock" in message.lower():
@@ -333,9 +341,26 @@ def _connect(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise LoadError(f"{db_path}: cannot open the database ({error})") from None
 
 
-def _schema_sql() -> str:
-    """The DDL of the raw schema (create ... if not exists), run at every load."""
-    return resources.files("accountable").joinpath("sql/raw_schema.sql").read_text()
+def _schema_sql(connection: duckdb.DuckDBPyConnection) -> str:
+    """The DDL of the raw schema (create ... if not exists), run at every load.
+
+    The big JSON columns (`/* compressed */` in the file) are stored with ZSTD where the file's
+    storage format has it: it writes faster than FSST, DuckDB's pick for them otherwise (a tenth
+    of the load's CPU time), and stores them about 2.5x smaller. In an older format DuckDB would
+    accept the clause and silently store the column uncompressed, so it is left out there."""
+    ddl = resources.files("accountable").joinpath("sql/raw_schema.sql").read_text()
+    clause = "using compression zstd" if _has_zstd(connection) else ""
+    return ddl.replace("/* compressed */", clause)
+
+
+def _has_zstd(connection: duckdb.DuckDBPyConnection) -> bool:
+    """True when the database file is in a storage format with ZSTD for strings (v1.2.0+)."""
+    row = connection.execute(
+        "select tags['storage_version'] from duckdb_databases() "
+        "where database_name = current_database()"
+    ).fetchone()
+    found = re.match(r"v(\d+)\.(\d+)", str(row[0] if row else ""))
+    return found is not None and (int(found[1]), int(found[2])) >= (1, 2)
 
 
 def _configure(connection: duckdb.DuckDBPyConnection) -> None:

@@ -206,6 +206,65 @@ def test_account_level_track_with_only_context_group_id_is_kept(tmp_path: Path, 
     assert query(db, "select count(*) from raw.rejected") == [(0,)]
 
 
+def json_column_compressions(db: Path, table: str) -> dict[str, set[str]]:
+    """The compression methods of the JSON columns of a raw table, as stored on disk."""
+    rows = query(
+        db,
+        f"select column_name, compression from pragma_storage_info('raw.{table}') "
+        "where column_name in ('message', 'context', 'properties', 'traits') "
+        "and segment_type != 'VALIDITY' and compression != 'Constant'",
+    )
+    found: dict[str, set[str]] = {}
+    for column, compression in rows:
+        found.setdefault(column, set()).add(compression)
+    return found
+
+
+def varied_tracks(count: int) -> list[dict[str, object]]:
+    return [
+        message(
+            messageId=f"m-{n}",
+            properties={"n": n, "path": f"/projects/{n * 7919 % 1000}/tasks"},
+            context={"groupId": f"g{n % 13}", "page": {"url": f"https://app.test/{n}"}},
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_new_warehouse_stores_the_json_columns_with_zstd(tmp_path: Path, db: Path) -> None:
+    load(db, write_lines(tmp_path / "tracks.ndjson", varied_tracks(3000)))
+
+    [(version,)] = query(
+        db,
+        "select tags['storage_version'] from duckdb_databases() where database_name = 'warehouse'",
+    )
+    assert version.startswith("v1.2.0")
+    assert json_column_compressions(db, "tracks") == {
+        "message": {"ZSTD"},
+        "context": {"ZSTD"},
+        "properties": {"ZSTD"},
+    }
+
+
+def test_an_older_warehouse_file_keeps_its_format_and_still_compresses(
+    tmp_path: Path, db: Path
+) -> None:
+    """DuckDB stores a `using compression zstd` column uncompressed in a file whose format has no
+    ZSTD; the loader must leave the clause out there, not bloat the warehouse."""
+    duckdb.connect(str(db)).close()  # DuckDB's default format, older than v1.2.0
+    load(db, write_lines(tmp_path / "tracks.ndjson", varied_tracks(3000)))
+
+    [(version,)] = query(
+        db,
+        "select tags['storage_version'] from duckdb_databases() where database_name = 'warehouse'",
+    )
+    assert not version.startswith("v1.2.0")
+    found = json_column_compressions(db, "tracks")
+    assert set(found) == {"message", "context", "properties"}
+    for column, methods in found.items():
+        assert "Uncompressed" not in methods and "ZSTD" not in methods, (column, methods)
+
+
 # ---------------------------------------------------------------------------- rejections
 
 VALID = json.dumps(message(messageId="ok"))

@@ -1,6 +1,10 @@
 -- The raw landing schema. One table per Segment message type, typed common fields, JSON columns
 -- for traits / properties / context and the whole message, and the lineage of every row.
 -- All timestamps are UTC (TIMESTAMP without time zone). Ids that are null or '' are stored null.
+-- `/* compressed */` marks the big JSON columns: the loader turns it into `using compression zstd`
+-- when the database file's storage format has ZSTD for strings (DuckDB 1.2 or later; the loader
+-- creates new warehouses so), and drops it otherwise (DuckDB then picks FSST). ZSTD makes these
+-- columns about 2.5x smaller than FSST and is cheaper to write (load.py, `_schema_sql`).
 create schema if not exists raw;
 
 create sequence if not exists raw.load_id_seq start 1;
@@ -42,9 +46,9 @@ create table if not exists raw.identifies (
     original_timestamp timestamp,
     sent_at timestamp,
     received_at timestamp,
-    traits json,
-    context json,
-    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    traits json /* compressed */,
+    context json /* compressed */,
+    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
     _file varchar,                  -- absolute path of the file the row came from
     _line bigint,                   -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
@@ -62,9 +66,9 @@ create table if not exists raw.groups (
     original_timestamp timestamp,
     sent_at timestamp,
     received_at timestamp,
-    traits json,
-    context json,
-    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    traits json /* compressed */,
+    context json /* compressed */,
+    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
     _file varchar,                  -- absolute path of the file the row came from
     _line bigint,                   -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
@@ -83,9 +87,9 @@ create table if not exists raw.tracks (
     sent_at timestamp,
     received_at timestamp,
     event varchar,
-    properties json,
-    context json,
-    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    properties json /* compressed */,
+    context json /* compressed */,
+    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
     _file varchar,                  -- absolute path of the file the row came from
     _line bigint,                   -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
@@ -104,9 +108,9 @@ create table if not exists raw.pages (
     sent_at timestamp,
     received_at timestamp,
     name varchar,
-    properties json,
-    context json,
-    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    properties json /* compressed */,
+    context json /* compressed */,
+    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
     _file varchar,                  -- absolute path of the file the row came from
     _line bigint,                   -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
@@ -125,9 +129,9 @@ create table if not exists raw.screens (
     sent_at timestamp,
     received_at timestamp,
     name varchar,
-    properties json,
-    context json,
-    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    properties json /* compressed */,
+    context json /* compressed */,
+    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
     _file varchar,                  -- absolute path of the file the row came from
     _line bigint,                   -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
@@ -146,8 +150,8 @@ create table if not exists raw.aliases (
     sent_at timestamp,
     received_at timestamp,
     previous_id varchar,
-    context json,
-    message json,                   -- the whole message (batch elements: with sentAt / context filled in)
+    context json /* compressed */,
+    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
     _file varchar,                  -- absolute path of the file the row came from
     _line bigint,                   -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
