@@ -1,10 +1,11 @@
 -- The raw landing schema. One table per Segment message type, typed common fields, JSON columns
 -- for traits / properties / context and the whole message, and the lineage of every row.
 -- All timestamps are UTC (TIMESTAMP without time zone). Ids that are null or '' are stored null.
--- `/* compressed */` marks the big JSON columns: the loader turns it into `using compression zstd`
--- when the database file's storage format has ZSTD for strings (DuckDB 1.2 or later; the loader
--- creates new warehouses so), and drops it otherwise (DuckDB then picks FSST). ZSTD makes these
--- columns about 2.5x smaller than FSST and is cheaper to write (load.py, `_schema_sql`).
+-- The big JSON columns are marked `compressed` in a block comment after their type: the loader
+-- stores them with ZSTD when the database file's storage format has it for strings (DuckDB 1.2 or
+-- later; the loader creates new warehouses so), and leaves the choice to DuckDB otherwise (FSST).
+-- ZSTD makes these columns about 2.5x smaller than FSST and is cheaper to write (load.py,
+-- `_schema_sql`).
 create schema if not exists raw;
 
 create sequence if not exists raw.load_id_seq start 1;
