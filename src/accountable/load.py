@@ -741,12 +741,18 @@ fields as (
         nullif(m.previousId, '') as previous_id,
         nullif(m.event, '') as event,
         nullif(m.name, '') as name,
-        case when isfinite(m.timestamp) then m.timestamp::timestamp end as timestamp,
+        -- the UTC wall time: make_timestamp(epoch_us(...)) equals a cast to TIMESTAMP in UTC,
+        -- without the ICU calendar arithmetic of that cast (15x cheaper; 4 per message)
         case
-            when isfinite(m.originalTimestamp) then m.originalTimestamp::timestamp
+            when isfinite(m.timestamp) then make_timestamp(epoch_us(m.timestamp))
+        end as timestamp,
+        case
+            when isfinite(m.originalTimestamp) then make_timestamp(epoch_us(m.originalTimestamp))
         end as original_timestamp,
-        case when isfinite(m.sentAt) then m.sentAt::timestamp end as sent_at,
-        case when isfinite(m.receivedAt) then m.receivedAt::timestamp end as received_at,
+        case when isfinite(m.sentAt) then make_timestamp(epoch_us(m.sentAt)) end as sent_at,
+        case
+            when isfinite(m.receivedAt) then make_timestamp(epoch_us(m.receivedAt))
+        end as received_at,
         case when m.context != '""' then m.context end as context,
         case when m.traits != '""' then m.traits end as traits,
         case when m.properties != '""' then m.properties end as properties,
