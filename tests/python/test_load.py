@@ -221,8 +221,8 @@ def json_column_compressions(db: Path, table: str) -> dict[str, set[str]]:
 
 
 def varied_tracks(count: int) -> list[dict[str, object]]:
-    """Tracks whose JSON columns differ from row to row but repeat a lot (like real ones), so any
-    compression method beats none."""
+    """Tracks whose JSON columns differ from row to row (a column of one repeated value is
+    stored as a constant, whatever its declared compression)."""
     return [
         message(
             messageId=f"m-{n}",
