@@ -206,12 +206,13 @@ def test_account_level_track_with_only_context_group_id_is_kept(tmp_path: Path, 
     assert query(db, "select count(*) from raw.rejected") == [(0,)]
 
 
-def json_column_compressions(db: Path, table: str) -> dict[str, set[str]]:
-    """The compression methods of the JSON columns of a raw table, as stored on disk."""
+def column_compressions(db: Path, table: str, columns: tuple[str, ...]) -> dict[str, set[str]]:
+    """The compression methods of some columns of a raw table, as stored on disk (segments of a
+    single repeated value, stored as constants whatever the declared compression, left out)."""
     rows = query(
         db,
         f"select column_name, compression from pragma_storage_info('raw.{table}') "
-        "where column_name in ('message', 'context', 'properties', 'traits') "
+        f"where column_name in {columns} "
         "and segment_type != 'VALIDITY' and compression != 'Constant'",
     )
     found: dict[str, set[str]] = {}
@@ -237,7 +238,7 @@ def varied_tracks(count: int) -> list[dict[str, object]]:
     ]
 
 
-def test_a_new_warehouse_stores_the_json_columns_with_zstd(tmp_path: Path, db: Path) -> None:
+def test_a_new_warehouse_stores_the_json_and_id_columns_with_zstd(tmp_path: Path, db: Path) -> None:
     load(db, write_lines(tmp_path / "tracks.ndjson", varied_tracks(3000)))
 
     [(version,)] = query(
@@ -245,10 +246,13 @@ def test_a_new_warehouse_stores_the_json_columns_with_zstd(tmp_path: Path, db: P
         "select tags['storage_version'] from duckdb_databases() where database_name = 'warehouse'",
     )
     assert version.startswith("v1.2.0")
-    assert json_column_compressions(db, "tracks") == {
+    columns = ("message", "context", "properties", "message_id", "context_group_id")
+    assert column_compressions(db, "tracks", columns) == {
         "message": {"ZSTD"},
         "context": {"ZSTD"},
         "properties": {"ZSTD"},
+        "message_id": {"ZSTD"},
+        "context_group_id": {"ZSTD"},
     }
 
 
@@ -257,7 +261,8 @@ def test_an_older_warehouse_file_keeps_its_format_and_gets_no_zstd_clause(
 ) -> None:
     """In a file whose storage format has no ZSTD, DuckDB accepts `using compression zstd` and
     stores the column uncompressed: the loader must leave the clause out there (DuckDB then
-    picks the compression itself), and keep it everywhere it is marked in a new file."""
+    picks the compression itself), and keep it everywhere it is marked in a new file (the JSON
+    columns, 17, and the id columns, 34)."""
     duckdb.connect(str(db)).close()  # DuckDB's default format, older than v1.2.0
     summary = load(db, write_lines(tmp_path / "tracks.ndjson", varied_tracks(300)))
 
@@ -273,7 +278,7 @@ def test_an_older_warehouse_file_keeps_its_format_and_gets_no_zstd_clause(
     new_file = str(tmp_path / "new.duckdb")
     with duckdb.connect(new_file, config={"storage_compatibility_version": "v1.2.0"}) as connection:
         ddl = load_module._schema_sql(connection)
-    assert ddl.count("using compression zstd") == marked.count("/* compressed */") == 17
+    assert ddl.count("using compression zstd") == marked.count("/* compressed */") == 17 + 34
 
 
 # ---------------------------------------------------------------------------- rejections

@@ -1,19 +1,18 @@
 -- The raw landing schema. One table per Segment message type, typed common fields, JSON columns
 -- for traits / properties / context and the whole message, and the lineage of every row.
 -- All timestamps are UTC (TIMESTAMP without time zone). Ids that are null or '' are stored null.
--- The big JSON columns are marked `compressed` in a block comment after their type: the loader
+-- The JSON and id columns are marked `compressed` in a block comment after their type: the loader
 -- stores them with ZSTD when the database file's storage format has it for strings (DuckDB 1.2 or
 -- later; the loader creates new warehouses so), and leaves the choice to DuckDB otherwise (FSST).
--- ZSTD makes these columns about 2.5x smaller than FSST and is cheaper to write (load.py,
--- `_schema_sql`).
+-- ZSTD makes them about 2.5x smaller than FSST and is cheaper to write (load.py, `_schema_sql`).
 create schema if not exists raw;
 
 create sequence if not exists raw.load_id_seq start 1;
 
 create table if not exists raw.loads (
-    load_id bigint not null,        -- one id per `accountable load` call
-    file varchar not null,          -- absolute path of the file
-    lines bigint not null,          -- non-blank lines (batch files: elements of `batch`)
+    load_id bigint not null,                      -- one id per `accountable load` call
+    file varchar not null,                        -- absolute path of the file
+    lines bigint not null,                        -- non-blank lines (batch files: elements of `batch`)
     inserted bigint not null,
     duplicates bigint not null,
     rejected bigint not null,
@@ -24,11 +23,11 @@ create table if not exists raw.loads (
 create table if not exists raw.rejected (
     load_id bigint not null,
     file varchar not null,
-    line bigint not null,           -- 1-based line number; batch files: 1-based element position
-    reason varchar not null,        -- invalid_json, not_an_object, missing_type, unknown_type,
-                                    -- missing_message_id, missing_identity, missing_timestamp
-    detail varchar,                 -- a human sentence: what was wrong
-    raw_text varchar not null,      -- the original text of the line / element
+    line bigint not null,                         -- 1-based line number; batch files: 1-based element position
+    reason varchar not null,                      -- invalid_json, not_an_object, missing_type, unknown_type,
+                                                  -- missing_message_id, missing_identity, missing_timestamp
+    detail varchar,                               -- a human sentence: what was wrong
+    raw_text varchar not null,                    -- the original text of the line / element
     rejected_at timestamp not null
 );
 
@@ -37,124 +36,124 @@ create table if not exists raw.rejected (
 -- column it inserts (load.py), so a change here must be made there too.
 
 create table if not exists raw.identifies (
-    message_id varchar not null,    -- messageId; unique across the six tables
-    type varchar,                   -- the message type, lowercase
-    user_id varchar,
-    anonymous_id varchar,
-    group_id varchar,               -- top-level groupId
-    context_group_id varchar,       -- context.groupId
-    timestamp timestamp,            -- UTC; null when missing or unparseable
+    message_id varchar /* compressed */ not null, -- messageId; unique across the six tables
+    type varchar,                                 -- the message type, lowercase
+    user_id varchar /* compressed */,
+    anonymous_id varchar /* compressed */,
+    group_id varchar /* compressed */,            -- top-level groupId
+    context_group_id varchar /* compressed */,    -- context.groupId
+    timestamp timestamp,                          -- UTC; null when missing or unparseable
     original_timestamp timestamp,
     sent_at timestamp,
     received_at timestamp,
     traits json /* compressed */,
     context json /* compressed */,
-    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
-    _file varchar,                  -- absolute path of the file the row came from
-    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    message json /* compressed */,                -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                                -- absolute path of the file the row came from
+    _line bigint,                                 -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
     _loaded_at timestamp
 );
 
 create table if not exists raw.groups (
-    message_id varchar not null,    -- messageId; unique across the six tables
-    type varchar,                   -- the message type, lowercase
-    user_id varchar,
-    anonymous_id varchar,
-    group_id varchar,               -- top-level groupId
-    context_group_id varchar,       -- context.groupId
-    timestamp timestamp,            -- UTC; null when missing or unparseable
+    message_id varchar /* compressed */ not null, -- messageId; unique across the six tables
+    type varchar,                                 -- the message type, lowercase
+    user_id varchar /* compressed */,
+    anonymous_id varchar /* compressed */,
+    group_id varchar /* compressed */,            -- top-level groupId
+    context_group_id varchar /* compressed */,    -- context.groupId
+    timestamp timestamp,                          -- UTC; null when missing or unparseable
     original_timestamp timestamp,
     sent_at timestamp,
     received_at timestamp,
     traits json /* compressed */,
     context json /* compressed */,
-    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
-    _file varchar,                  -- absolute path of the file the row came from
-    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    message json /* compressed */,                -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                                -- absolute path of the file the row came from
+    _line bigint,                                 -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
     _loaded_at timestamp
 );
 
 create table if not exists raw.tracks (
-    message_id varchar not null,    -- messageId; unique across the six tables
-    type varchar,                   -- the message type, lowercase
-    user_id varchar,
-    anonymous_id varchar,
-    group_id varchar,               -- top-level groupId
-    context_group_id varchar,       -- context.groupId
-    timestamp timestamp,            -- UTC; null when missing or unparseable
+    message_id varchar /* compressed */ not null, -- messageId; unique across the six tables
+    type varchar,                                 -- the message type, lowercase
+    user_id varchar /* compressed */,
+    anonymous_id varchar /* compressed */,
+    group_id varchar /* compressed */,            -- top-level groupId
+    context_group_id varchar /* compressed */,    -- context.groupId
+    timestamp timestamp,                          -- UTC; null when missing or unparseable
     original_timestamp timestamp,
     sent_at timestamp,
     received_at timestamp,
-    event varchar,
+    event varchar /* compressed */,
     properties json /* compressed */,
     context json /* compressed */,
-    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
-    _file varchar,                  -- absolute path of the file the row came from
-    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    message json /* compressed */,                -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                                -- absolute path of the file the row came from
+    _line bigint,                                 -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
     _loaded_at timestamp
 );
 
 create table if not exists raw.pages (
-    message_id varchar not null,    -- messageId; unique across the six tables
-    type varchar,                   -- the message type, lowercase
-    user_id varchar,
-    anonymous_id varchar,
-    group_id varchar,               -- top-level groupId
-    context_group_id varchar,       -- context.groupId
-    timestamp timestamp,            -- UTC; null when missing or unparseable
+    message_id varchar /* compressed */ not null, -- messageId; unique across the six tables
+    type varchar,                                 -- the message type, lowercase
+    user_id varchar /* compressed */,
+    anonymous_id varchar /* compressed */,
+    group_id varchar /* compressed */,            -- top-level groupId
+    context_group_id varchar /* compressed */,    -- context.groupId
+    timestamp timestamp,                          -- UTC; null when missing or unparseable
     original_timestamp timestamp,
     sent_at timestamp,
     received_at timestamp,
-    name varchar,
+    name varchar /* compressed */,
     properties json /* compressed */,
     context json /* compressed */,
-    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
-    _file varchar,                  -- absolute path of the file the row came from
-    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    message json /* compressed */,                -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                                -- absolute path of the file the row came from
+    _line bigint,                                 -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
     _loaded_at timestamp
 );
 
 create table if not exists raw.screens (
-    message_id varchar not null,    -- messageId; unique across the six tables
-    type varchar,                   -- the message type, lowercase
-    user_id varchar,
-    anonymous_id varchar,
-    group_id varchar,               -- top-level groupId
-    context_group_id varchar,       -- context.groupId
-    timestamp timestamp,            -- UTC; null when missing or unparseable
+    message_id varchar /* compressed */ not null, -- messageId; unique across the six tables
+    type varchar,                                 -- the message type, lowercase
+    user_id varchar /* compressed */,
+    anonymous_id varchar /* compressed */,
+    group_id varchar /* compressed */,            -- top-level groupId
+    context_group_id varchar /* compressed */,    -- context.groupId
+    timestamp timestamp,                          -- UTC; null when missing or unparseable
     original_timestamp timestamp,
     sent_at timestamp,
     received_at timestamp,
-    name varchar,
+    name varchar /* compressed */,
     properties json /* compressed */,
     context json /* compressed */,
-    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
-    _file varchar,                  -- absolute path of the file the row came from
-    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    message json /* compressed */,                -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                                -- absolute path of the file the row came from
+    _line bigint,                                 -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
     _loaded_at timestamp
 );
 
 create table if not exists raw.aliases (
-    message_id varchar not null,    -- messageId; unique across the six tables
-    type varchar,                   -- the message type, lowercase
-    user_id varchar,
-    anonymous_id varchar,
-    group_id varchar,               -- top-level groupId
-    context_group_id varchar,       -- context.groupId
-    timestamp timestamp,            -- UTC; null when missing or unparseable
+    message_id varchar /* compressed */ not null, -- messageId; unique across the six tables
+    type varchar,                                 -- the message type, lowercase
+    user_id varchar /* compressed */,
+    anonymous_id varchar /* compressed */,
+    group_id varchar /* compressed */,            -- top-level groupId
+    context_group_id varchar /* compressed */,    -- context.groupId
+    timestamp timestamp,                          -- UTC; null when missing or unparseable
     original_timestamp timestamp,
     sent_at timestamp,
     received_at timestamp,
-    previous_id varchar,
+    previous_id varchar /* compressed */,
     context json /* compressed */,
-    message json /* compressed */, -- the whole message (batch elements: with sentAt / context filled in)
-    _file varchar,                  -- absolute path of the file the row came from
-    _line bigint,                   -- 1-based line number; batch files: 1-based element position
+    message json /* compressed */,                -- the whole message (batch elements: with sentAt / context filled in)
+    _file varchar,                                -- absolute path of the file the row came from
+    _line bigint,                                 -- 1-based line number; batch files: 1-based element position
     _load_id bigint,
     _loaded_at timestamp
 );
