@@ -83,7 +83,7 @@ def bare_read_seconds(folder: Path, db: Path, runs: int = 3) -> list[float]:
     """Seconds of DuckDB's own read_json of the files into a table with no checks, `runs` times
     into a fresh database each. The files are synced to disk first: right after the generator
     wrote them, the kernel is still writing them back, and the read then took 19.4 s where it
-    takes 13-14 s on settled files (10M); the load's reference must not be slowed that way."""
+    takes 14-17 s on settled files (10M); the load's reference must not be slowed that way."""
     import duckdb
 
     os.sync()
