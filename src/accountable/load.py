@@ -700,6 +700,13 @@ _MESSAGE_SHAPE = {
 }
 
 
+def _utc_wall_time(column: str) -> str:
+    """SQL for a parsed TIMESTAMPTZ as the TIMESTAMP of its UTC wall time, null when infinite.
+    make_timestamp(epoch_us(...)) equals a cast to TIMESTAMP in UTC, without the ICU calendar
+    arithmetic of that cast (15x cheaper, and a message has four)."""
+    return f"case when isfinite({column}) then make_timestamp(epoch_us({column})) end"
+
+
 _PARSE_SELECT = f"""
 with
 
@@ -742,18 +749,10 @@ fields as (
         nullif(m.previousId, '') as previous_id,
         nullif(m.event, '') as event,
         nullif(m.name, '') as name,
-        -- the UTC wall time: make_timestamp(epoch_us(...)) equals a cast to TIMESTAMP in UTC,
-        -- without the ICU calendar arithmetic of that cast (15x cheaper; 4 per message)
-        case
-            when isfinite(m.timestamp) then make_timestamp(epoch_us(m.timestamp))
-        end as timestamp,
-        case
-            when isfinite(m.originalTimestamp) then make_timestamp(epoch_us(m.originalTimestamp))
-        end as original_timestamp,
-        case when isfinite(m.sentAt) then make_timestamp(epoch_us(m.sentAt)) end as sent_at,
-        case
-            when isfinite(m.receivedAt) then make_timestamp(epoch_us(m.receivedAt))
-        end as received_at,
+        {_utc_wall_time("m.timestamp")} as timestamp,
+        {_utc_wall_time("m.originalTimestamp")} as original_timestamp,
+        {_utc_wall_time("m.sentAt")} as sent_at,
+        {_utc_wall_time("m.receivedAt")} as received_at,
         case when m.context != '""' then m.context end as context,
         case when m.traits != '""' then m.traits end as traits,
         case when m.properties != '""' then m.properties end as properties,
