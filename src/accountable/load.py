@@ -56,10 +56,31 @@ REASONS = (
     "missing_type",
     "unknown_type",
     "missing_message_id",
+    "invalid_id",
+    "missing_event",
+    "missing_group_id",
+    "missing_previous_id",
+    "missing_user_id",
     "missing_identity",
     "missing_timestamp",
+    "implausible_timestamp",
 )
-"""Rejection reason codes, in the order they are checked."""
+"""Rejection reason codes, in the order they are checked (`_PARSE_SELECT`, CTE `classified`)."""
+
+_ID_FIELDS = {
+    "message_id": "$.messageId",
+    "user_id": "$.userId",
+    "anonymous_id": "$.anonymousId",
+    "group_id": "$.groupId",
+    "previous_id": "$.previousId",
+}
+"""Id columns -> their JSON path in the message: each must be a string or a number."""
+
+EARLIEST_EVENT_AT = dt.datetime(2000, 1, 1)
+"""An event time before this is implausible (a device clock at zero, a bug upstream)."""
+
+LATEST_AFTER_RECEIVED = dt.timedelta(days=1)
+"""An event time more than this after the message was received is implausible."""
 
 # Columns of the six message tables (sql/raw_schema.sql), as `column: expression over the parsed
 # batch`. The common ones come first and last; the type-specific ones sit between.
@@ -105,6 +126,9 @@ _BATCH_FILE_LIMIT = 256 << 20
 _PROGRESS_EVERY = 10.0
 """Seconds between progress lines while a big file is being read."""
 
+_SKIPPED_LISTED = 20
+"""Skipped files named in the summary; raw.loads has them all."""
+
 _STORAGE_VERSION = "v1.2.0"
 """The storage format of a warehouse the loader creates: the oldest with ZSTD for strings
 (DuckDB 1.2). Such a file opens with DuckDB 1.2 and later, dbt-duckdb's included."""
@@ -143,7 +167,7 @@ class LoadSummary:
     load_id: int
     db_path: Path
     files: list[FileResult]
-    skipped: int
+    skipped: list[str]
     seconds: float
 
     @property
@@ -192,6 +216,7 @@ def load_paths(db_path: Path, paths: list[Path], progress: bool = True) -> LoadS
         connection.execute(_schema_sql(connection))
         load_id = connection.execute("select nextval('raw.load_id_seq')").fetchone()[0]
         results = _Loader(connection, load_id, files, report).run()
+        _record_skipped(connection, load_id, skipped)
     except duckdb.Error as error:
         raise LoadError(
             f"{db_path}: the load failed and its open transaction was rolled back ({error}). "
@@ -207,6 +232,12 @@ def load_paths(db_path: Path, paths: list[Path], progress: bool = True) -> LoadS
         seconds=time.perf_counter() - started,
     )
     report.summary(summary)
+    if skipped and not progress:
+        print(
+            f"accountable load: skipped {_files(len(skipped))} of other types in the folders "
+            f"given; raw.loads lists them (skipped_reason)",
+            file=sys.stderr,
+        )
     return summary
 
 
@@ -223,16 +254,16 @@ def _is_message_file(name: str) -> bool:
     return lowered.endswith(MESSAGE_SUFFIXES)
 
 
-def _collect_files(paths: list[Path]) -> tuple[list[Path], int]:
-    """The message files named by `paths`, absolute, unique, in sorted path order; and how many
-    files inside the folders were skipped for their extension.
+def _collect_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The message files named by `paths`, absolute, unique, in sorted path order; and the files
+    inside the folders that were skipped for their extension, in sorted order.
 
     Raises LoadError for anything that would make the load fail half-way, before any write.
     """
     if not paths:
         raise LoadError("no files or folders given: name at least one .ndjson/.jsonl/.json file")
     found: dict[str, Path] = {}
-    skipped = 0
+    skipped: set[str] = set()
     for given in paths:
         path = Path(os.path.abspath(given))
         if not path.exists():
@@ -242,10 +273,10 @@ def _collect_files(paths: list[Path]) -> tuple[list[Path], int]:
             if not in_folder:
                 raise LoadError(
                     f"{path}: no message files in this folder or below (names ending in "
-                    f".ndjson, .jsonl or .json, optionally .gz); found {_files(skipped_here)} "
-                    f"of other types"
+                    f".ndjson, .jsonl or .json, optionally .gz); found "
+                    f"{_files(len(skipped_here))} of other types"
                 )
-            skipped += skipped_here
+            skipped.update(skipped_here)
             for file in in_folder:
                 found.setdefault(str(file), file)
         elif path.is_file():
@@ -260,25 +291,25 @@ def _collect_files(paths: list[Path]) -> tuple[list[Path], int]:
     files = [found[key] for key in sorted(found)]
     for file in files:
         _check_readable(file)
-    return _drop_same_files(files), skipped
+    return _drop_same_files(files), sorted(skipped)
 
 
 def _files(count: int) -> str:
     return f"{count:,} file" if count == 1 else f"{count:,} files"
 
 
-def _walk(folder: Path) -> tuple[list[Path], int]:
+def _walk(folder: Path) -> tuple[list[Path], list[str]]:
     def fail(error: OSError) -> None:
         raise LoadError(f"{error.filename}: cannot read this folder ({error.strerror})")
 
     files: list[Path] = []
-    skipped = 0
+    skipped: list[str] = []
     for root, _dirs, names in os.walk(folder, onerror=fail):
         for name in names:
             if _is_message_file(name):
                 files.append(Path(root, name))
             else:
-                skipped += 1
+                skipped.append(str(Path(root, name)))
     return files, skipped
 
 
@@ -707,6 +738,39 @@ def _utc_wall_time(column: str) -> str:
     return f"case when isfinite({column}) then make_timestamp(epoch_us({column})) end"
 
 
+def _not_an_id(column: str, document: str, path: str) -> str:
+    """SQL: true when the id in `column` is present but neither a JSON string nor a number.
+
+    json_transform turns any value into VARCHAR (an object into its JSON text, true into
+    'true'), so only a value that looks like an object, an array or a boolean is parsed again to
+    ask its JSON type: such values are rare, so the check is nearly free."""
+    return (
+        f"coalesce((left({column}, 1) in ('{{', '[') or {column} in ('true', 'false')) "
+        f"and json_type({document}, '{path}') not in ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE'), "
+        f"false)"
+    )
+
+
+_BAD_IDS = " || ".join(
+    f"case when {_not_an_id(column, 'doc', path)} then ', {path[2:]}' else '' end"
+    for column, path in {**_ID_FIELDS, "context_group_id": "$.context.groupId"}.items()
+)
+"""SQL: the names of the message's malformed ids, each behind ', '."""
+
+_EVENT_US = """case
+            when original_timestamp is not null
+                then epoch_us(coalesce(timestamp, original_timestamp))::hugeint
+            when timestamp is not null and sent_at is not null and received_at is not null
+                then epoch_us(received_at)::hugeint - epoch_us(sent_at) + epoch_us(timestamp)
+            else epoch_us(coalesce(timestamp, received_at, sent_at))::hugeint
+        end"""
+"""SQL: the event time of contract section 3 (the rule of macro segment_event_at), in epoch
+microseconds as HUGEINT, so that absurd times (year 200000) cannot overflow the arithmetic."""
+
+_LATEST_AFTER_RECEIVED_US = int(LATEST_AFTER_RECEIVED.total_seconds()) * 1_000_000
+_EARLIEST_EVENT_US = int((EARLIEST_EVENT_AT - dt.datetime(1970, 1, 1)).total_seconds()) * 1_000_000
+
+
 _PARSE_SELECT = f"""
 with
 
@@ -760,6 +824,15 @@ fields as (
     from shaped
 ),
 
+timed as (
+    select
+        *,
+        {_EVENT_US} as event_us,
+        epoch_us(coalesce(received_at, $now))::hugeint as received_us,
+        case when is_object then substr({_BAD_IDS}, 3) end as bad_ids
+    from fields
+),
+
 classified as (
     select
         *,
@@ -770,12 +843,19 @@ classified as (
             when type not in ('identify', 'group', 'track', 'page', 'screen', 'alias')
                 then 'unknown_type'
             when message_id is null then 'missing_message_id'
+            when bad_ids != '' then 'invalid_id'
+            when type = 'track' and event is null then 'missing_event'
+            when type = 'group' and group_id is null then 'missing_group_id'
+            when type = 'alias' and previous_id is null then 'missing_previous_id'
+            when type = 'alias' and user_id is null then 'missing_user_id'
             when coalesce(user_id, anonymous_id, group_id, context_group_id) is null
                 then 'missing_identity'
-            when coalesce(timestamp, original_timestamp, sent_at, received_at) is null
-                then 'missing_timestamp'
+            when event_us is null then 'missing_timestamp'
+            when event_us < {_EARLIEST_EVENT_US}
+                or event_us > received_us + {_LATEST_AFTER_RECEIVED_US}
+                then 'implausible_timestamp'
         end as reason
-    from fields
+    from timed
 )
 
 select
@@ -801,8 +881,17 @@ select
             || '" is not one of identify, group, track, page, screen, alias'
         when 'missing_message_id' then
             'the message has no "messageId" (missing, null or empty), so it cannot be deduplicated'
+        when 'invalid_id' then
+            'an id must be a string or a number; this message has an object, array or boolean '
+            || 'as ' || replace(bad_ids, ', ', ' and ')
         when 'missing_identity' then
             'the message has none of userId, anonymousId, groupId and context.groupId'
+        when 'missing_event' then 'the track message has no "event" (missing, null or empty)'
+        when 'missing_group_id' then
+            'the group message has no "groupId" (missing, null or empty)'
+        when 'missing_previous_id' then
+            'the alias message has no "previousId" (missing, null or empty)'
+        when 'missing_user_id' then 'the alias message has no "userId" (missing, null or empty)'
         when 'missing_timestamp' then
             'the message has no parseable time: timestamp, originalTimestamp, receivedAt and '
             || 'sentAt are all missing or not ISO-8601'
@@ -813,6 +902,23 @@ select
                 ' (sentAt is ' || json_extract(doc, '$.sentAt') || ')',
                 ''
             )
+        when 'implausible_timestamp' then
+            'the event time is '
+            || case
+                when event_us < {_EARLIEST_EVENT_US} then 'before {EARLIEST_EVENT_AT:%Y-%m-%d}'
+                else 'more than one day after the message was received'
+            end
+            || ' (' || concat_ws(
+                ', ',
+                'timestamp ' || timestamp,
+                'originalTimestamp ' || original_timestamp,
+                'sentAt ' || sent_at,
+                'receivedAt ' || received_at,
+                case
+                    when received_at is null
+                        then 'no receivedAt; loaded at ' || date_trunc('second', $now)
+                end
+            ) || ', UTC)'
     end as detail,
     case when reason is not null then coalesce(raw_text, text) end as rejected_text,
     case when reason is null then doc end as message,
@@ -1001,6 +1107,7 @@ class _Loader:
         self.passes = 0  # passes in the parsed table since the last commit
         self.parsed_bytes = 0  # text in the parsed table
         self.uncommitted: list[int] = []  # files read, not yet committed
+        self.clock = _utc_now()  # "the load's own clock" for messages with no receivedAt
         self.duplicates_sql = _duplicates_sql()
         self.insert_sql = [_insert_sql(kind, table) for kind, table in TABLE_OF_TYPE.items()]
 
@@ -1058,7 +1165,7 @@ class _Loader:
         self.pending_bytes = 0
         self.connection.register("_accountable_incoming", incoming)
         try:
-            self.connection.execute(_parse_sql(first=not self.passes))
+            self.connection.execute(_parse_sql(first=not self.passes), {"now": self.clock})
         finally:
             self.connection.unregister("_accountable_incoming")
         self.passes += 1
@@ -1138,6 +1245,32 @@ class _Loader:
             self.results[index].seconds += seconds * lines / total if total else 0.0
 
 
+SKIPPED_REASON = "not a message file (names end in .ndjson, .jsonl or .json, optionally .gz)"
+"""raw.loads.skipped_reason of a file found in a folder but not read."""
+
+
+def _record_skipped(
+    connection: duckdb.DuckDBPyConnection, load_id: int, skipped: list[str]
+) -> None:
+    """A raw.loads row (no lines) for each file in the folders that was not read."""
+    if not skipped:
+        return
+    count = len(skipped)
+    rows = pa.table(
+        {
+            "load_id": pa.array([load_id] * count, pa.int64()),
+            "file": pa.array(skipped, pa.string()),
+            "lines": pa.array([0] * count, pa.int64()),
+            "inserted": pa.array([0] * count, pa.int64()),
+            "duplicates": pa.array([0] * count, pa.int64()),
+            "rejected": pa.array([0] * count, pa.int64()),
+            "loaded_at": pa.array([_utc_now()] * count, pa.timestamp("us")),
+            "skipped_reason": pa.array([SKIPPED_REASON] * count, pa.string()),
+        }
+    )
+    _from_arrow(connection, "insert into raw.loads by name", rows)
+
+
 def _from_arrow(connection: duckdb.DuckDBPyConnection, statement: str, table: pa.Table) -> None:
     """Run `<statement> select * from <table>` (prepared statements with many rows are slow)."""
     connection.register("_accountable_arrow", table)
@@ -1181,7 +1314,11 @@ class _Progress:
 
     def summary(self, summary: LoadSummary) -> None:
         rate = summary.lines / summary.seconds if summary.seconds > 0 else 0.0
-        skipped = f" ({_files(summary.skipped)} of other types skipped)" if summary.skipped else ""
+        skipped = (
+            f" ({_files(len(summary.skipped))} of other types skipped, listed below)"
+            if summary.skipped
+            else ""
+        )
         reasons = ", ".join(
             f"{reason} {count:,}" for reason, count in summary.rejected_by_reason.items()
         )
@@ -1194,3 +1331,9 @@ class _Progress:
             + (f" ({reasons})" if reasons else "")
         )
         self._print(f"  {summary.seconds:.1f}s, {rate:,.0f} messages/s")
+        if summary.skipped:
+            self._print(f"  skipped, {SKIPPED_REASON} (raw.loads.skipped_reason says so too):")
+            for file in summary.skipped[:_SKIPPED_LISTED]:
+                self._print(f"    {file}")
+            if len(summary.skipped) > _SKIPPED_LISTED:
+                self._print(f"    and {len(summary.skipped) - _SKIPPED_LISTED:,} more")

@@ -296,7 +296,104 @@ REJECTED_LINES = {
     "missing_timestamp": json.dumps(
         message(messageId="m-2", timestamp="yesterday", sentAt="", receivedAt=None)
     ),
+    "invalid_id": json.dumps(message(messageId="m-2", userId={"id": "u1"})),
+    "missing_event": json.dumps(message(messageId="m-2", event="")),
+    "missing_group_id": json.dumps(message(type="group", messageId="m-2", event=None)),
+    "missing_previous_id": json.dumps(message(type="alias", messageId="m-2", event=None)),
+    "missing_user_id": json.dumps(
+        message(type="alias", messageId="m-2", userId=None, anonymousId="a1", previousId="a0")
+    ),
+    "implausible_timestamp": json.dumps(message(messageId="m-2", timestamp="9999-01-01T00:00:00Z")),
 }
+
+
+def test_every_reason_has_a_rejected_line_test() -> None:
+    assert set(REJECTED_LINES) == set(load_module.REASONS)
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        ("u-1", True),
+        (42, True),
+        (4.5, True),
+        ("{not an object}", True),
+        ("true", True),
+        ({"id": "u1"}, False),
+        (["u1"], False),
+        (True, False),
+        (False, False),
+    ],
+)
+@pytest.mark.parametrize("field", ["messageId", "userId", "anonymousId", "groupId", "previousId"])
+def test_an_id_must_be_a_string_or_a_number(
+    tmp_path: Path, db: Path, field: str, value: object, accepted: bool
+) -> None:
+    fields: dict[str, object] = {"type": "alias", "previousId": "a0", "event": None}
+    fields[field] = value
+    summary = load(db, write_lines(tmp_path / "ids.ndjson", [message(**fields)]))
+    assert summary.rejected_by_reason == ({} if accepted else {"invalid_id": 1})
+
+
+def test_an_object_as_context_group_id_is_rejected(tmp_path: Path, db: Path) -> None:
+    bad = message(messageId="m-2", context={"groupId": {"id": "g1"}})
+    summary = load(db, write_lines(tmp_path / "ids.ndjson", [message(), bad]))
+    assert summary.rejected_by_reason == {"invalid_id": 1}
+    [(detail,)] = query(db, "select detail from raw.rejected")
+    assert "context.groupId" in detail
+
+
+@pytest.mark.parametrize(
+    ("times", "accepted"),
+    [
+        # event time against receivedAt: up to one day later is a clock a little ahead
+        ({"timestamp": "2026-03-02T10:00:00Z", "receivedAt": "2026-03-01T10:00:00Z"}, True),
+        ({"timestamp": "2026-03-02T10:00:01Z", "receivedAt": "2026-03-01T10:00:00Z"}, False),
+        # without receivedAt, against the load's own clock
+        ({"timestamp": "9999-01-01T00:00:00Z"}, False),
+        ({"originalTimestamp": "2026-01-01T00:00:00Z", "timestamp": "9999-01-01T00:00:00Z"}, False),
+        # too early, both directly and through the clock-skew correction
+        ({"timestamp": "1970-01-01T00:00:00Z"}, False),
+        ({"timestamp": "1999-12-31T23:59:59Z"}, False),
+        ({"timestamp": "2000-01-01T00:00:00Z"}, True),
+        (
+            {
+                "timestamp": "2026-03-02T10:00:00Z",
+                "sentAt": "2999-01-01T00:00:00Z",
+                "receivedAt": "2026-03-02T10:00:05Z",
+            },
+            False,
+        ),
+        # a device clock years off is corrected by sentAt and receivedAt: plausible
+        (
+            {
+                "timestamp": "2040-03-02T10:00:00Z",
+                "sentAt": "2040-03-02T10:00:02Z",
+                "receivedAt": "2026-03-02T10:00:05Z",
+            },
+            True,
+        ),
+        # absurd but parseable years do not overflow the arithmetic
+        (
+            {
+                "timestamp": "200000-03-02T10:00:00Z",
+                "sentAt": "-200000-01-01T00:00:00Z",
+                "receivedAt": "2026-03-02T10:00:05Z",
+            },
+            False,
+        ),
+    ],
+)
+def test_implausible_event_times_are_rejected(
+    tmp_path: Path, db: Path, times: dict[str, str], accepted: bool
+) -> None:
+    line = {key: value for key, value in message().items() if key != "timestamp"} | times
+    summary = load(db, write_lines(tmp_path / "times.ndjson", [line]))
+    assert summary.rejected_by_reason == ({} if accepted else {"implausible_timestamp": 1})
+    if not accepted:
+        [(detail, raw_text)] = query(db, "select detail, raw_text from raw.rejected")
+        assert detail.startswith("the event time is ")
+        assert json.loads(raw_text) == line
 
 
 @pytest.mark.parametrize("reason", list(REJECTED_LINES))
@@ -628,7 +725,48 @@ def test_other_files_in_folders_are_skipped_and_counted(tmp_path: Path, db: Path
     (tmp_path / "README.md").write_text("notes")
     (tmp_path / "events.csv").write_text("x")
     summary = load(db, tmp_path)
-    assert (len(summary.files), summary.skipped, summary.inserted) == (1, 2, 1)
+    skipped = [str(tmp_path / "README.md"), str(tmp_path / "events.csv")]
+    assert (len(summary.files), summary.skipped, summary.inserted) == (1, skipped, 1)
+    assert query(
+        db, "select file, lines, skipped_reason is not null from raw.loads order by 1"
+    ) == [
+        (skipped[0], 0, True),
+        (str(tmp_path / "a.ndjson"), 1, False),
+        (skipped[1], 0, True),
+    ]
+
+
+def test_skipped_files_are_named_even_when_quiet(tmp_path: Path, db: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    write_lines(folder / "a.ndjson", [message()])
+    (folder / "notes.txt").write_text("x")
+    loud = subprocess.run(
+        [sys.executable, "-m", "accountable.cli", "load", "--db", str(db), str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    assert loud.returncode == 0, loud.stderr
+    assert str(folder / "notes.txt") in loud.stderr
+    quiet = subprocess.run(
+        [sys.executable, "-m", "accountable.cli", "load", "--quiet", "--db", str(db), str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    assert quiet.returncode == 0, quiet.stderr
+    assert "skipped 1 file of other types" in quiet.stderr
+
+
+def test_an_older_loads_table_gains_the_skipped_reason_column(tmp_path: Path, db: Path) -> None:
+    with duckdb.connect(str(db)) as connection:
+        connection.execute("create schema raw")
+        connection.execute(
+            "create table raw.loads (load_id bigint not null, file varchar not null, "
+            "lines bigint not null, inserted bigint not null, duplicates bigint not null, "
+            "rejected bigint not null, loaded_at timestamp not null, seconds double)"
+        )
+    load(db, write_lines(tmp_path / "a.ndjson", [message()]))
+    assert query(db, "select lines, skipped_reason from raw.loads") == [(1, None)]
 
 
 def test_folder_without_message_files_is_an_error(tmp_path: Path, db: Path) -> None:

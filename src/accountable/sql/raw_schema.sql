@@ -17,15 +17,17 @@ create table if not exists raw.loads (
     duplicates bigint not null,
     rejected bigint not null,
     loaded_at timestamp not null,
-    seconds double
+    seconds double,
+    skipped_reason varchar                        -- null: loaded; else why the file was not read
 );
+-- Warehouses created before skipped files were recorded.
+alter table raw.loads add column if not exists skipped_reason varchar;
 
 create table if not exists raw.rejected (
     load_id bigint not null,
     file varchar not null,
     line bigint not null,                         -- 1-based line number; batch files: 1-based element position
-    reason varchar not null,                      -- invalid_json, not_an_object, missing_type, unknown_type,
-                                                  -- missing_message_id, missing_identity, missing_timestamp
+    reason varchar not null,                      -- a code of load.REASONS (CONTRACT.md section 2)
     detail varchar,                               -- a human sentence: what was wrong
     raw_text varchar not null,                    -- the original text of the line / element
     rejected_at timestamp not null
