@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -19,6 +19,7 @@ import pytest
 
 from accountable.generate import GenerateError, generate
 from accountable.generate.truth import MID, AmbiguousWorld, derive
+from accountable.load import REASONS
 
 SMALL = {"accounts": 8, "days": 40, "seed": 7, "start": "2026-01-05", "lines_per_file": 800}
 TYPES = {"identify", "group", "track", "page", "screen", "alias"}
@@ -76,13 +77,44 @@ def _reason(message) -> str | None:
     if not _present(message.get("messageId")):
         return "missing_message_id"
     context = message.get("context") or {}
+    ids = [message.get(key) for key in ("messageId", "userId", "anonymousId", "groupId")]
+    ids += [message.get("previousId"), context.get("groupId")]
+    if any(isinstance(value, dict | list | bool) for value in ids):
+        return "invalid_id"
+    kind = message["type"]
+    if kind == "track" and not _present(message.get("event")):
+        return "missing_event"
+    if kind == "group" and not _present(message.get("groupId")):
+        return "missing_group_id"
+    if kind == "alias" and not _present(message.get("previousId")):
+        return "missing_previous_id"
+    if kind == "alias" and not _present(message.get("userId")):
+        return "missing_user_id"
     identities = (message.get("userId"), message.get("anonymousId"), message.get("groupId"))
     if not any(map(_present, identities)) and not _present(context.get("groupId")):
         return "missing_identity"
     fields = ("timestamp", "originalTimestamp", "receivedAt", "sentAt")
-    if not any(_time(message.get(name)) for name in fields):
+    times = {name: _time(message.get(name)) for name in fields}
+    if not any(times.values()):
         return "missing_timestamp"
+    if not _plausible(times):
+        return "implausible_timestamp"
     return None
+
+
+def _plausible(times: dict) -> bool:
+    """Contract section 2: the event time (section 3) is not before 2000 nor more than a day
+    after receipt (the generator always sends receivedAt)."""
+    timestamp, original = times["timestamp"], times["originalTimestamp"]
+    sent, received = times["sentAt"], times["receivedAt"]
+    if original:
+        event_at = timestamp or original
+    elif timestamp and sent and received:
+        event_at = received - (sent - timestamp)
+    else:
+        event_at = timestamp or received or sent
+    received = received or datetime.now(UTC)
+    return datetime(2000, 1, 1, tzinfo=UTC) <= event_at <= received + timedelta(days=1)
 
 
 def _lines(path: Path):
@@ -379,15 +411,7 @@ def test_duplicates_repeat_a_message_later_in_the_same_or_another_file(loaded: d
 
 def test_every_kind_of_malformed_line_is_present_and_rare(loaded: dict):
     rejected = loaded["rejected"]
-    assert set(rejected) == {
-        "invalid_json",
-        "not_an_object",
-        "missing_type",
-        "unknown_type",
-        "missing_message_id",
-        "missing_identity",
-        "missing_timestamp",
-    }
+    assert set(rejected) == set(REASONS)
     assert sum(rejected.values()) < 0.01 * len(loaded["valid"])
 
 

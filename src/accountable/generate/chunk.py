@@ -33,6 +33,12 @@ MALFORMED_KINDS = (
     "missing_message_id",
     "missing_identity",
     "missing_timestamp",
+    "invalid_id",
+    "missing_event",
+    "missing_group_id",
+    "missing_previous_id",
+    "missing_user_id",
+    "implausible_timestamp",
 )
 GZIP_LEVEL = 3
 WRITE_BUFFER = 8 << 20
@@ -133,6 +139,25 @@ def _malformed(kind: str, base: dict, mid: str, variant: int) -> bytes:
             msg.pop(key, None)
         if variant % 2:
             msg["timestamp"], msg["sentAt"] = "yesterday at noon", ""
+    elif kind == "invalid_id":
+        msg["userId"] = ({"id": "u-1"}, ["u-1"], True)[variant % 3]
+    elif kind == "missing_event":
+        msg["event"] = ("", None)[variant % 2]
+    elif kind == "missing_group_id":
+        msg.pop("event", None)
+        msg.update(type="group", userId=msg.get("userId") or "u-1", traits={"plan": "pro"})
+        msg.pop("groupId", None)
+        msg["context"] = {"library": cat.WEB_LIBRARY}
+    elif kind == "missing_previous_id":
+        msg.pop("event", None)
+        msg.update(type="alias", userId=msg.get("userId") or "u-1")
+    elif kind == "missing_user_id":
+        msg.pop("event", None)
+        msg.update(type="alias", previousId="anon-1", userId=None, anonymousId="anon-1")
+    elif kind == "implausible_timestamp":  # a device clock at zero, or a date far ahead
+        for key in ("sentAt", "originalTimestamp"):
+            msg.pop(key, None)
+        msg["timestamp"] = ("1970-01-01T00:00:00.000Z", "9999-12-31T00:00:00.000Z")[variant % 2]
     return orjson.dumps(msg)
 
 
