@@ -56,7 +56,7 @@ def dbt(
         str(work / "logs"),
     ]
     if vars is not None:
-        args += ["--vars", json.dumps(vars)]
+        args += ["--vars", json.dumps(vars, ensure_ascii=False)]
     args += extra or []
     result = subprocess.run(args, cwd=REPO, env=_env(db), capture_output=True, text=True)
     if check:
