@@ -745,9 +745,9 @@ def _not_an_id(column: str, document: str, path: str) -> str:
     'true'), so only a value that looks like an object, an array or a boolean is parsed again to
     ask its JSON type: such values are rare, so the check is nearly free."""
     return (
-        f"coalesce((left({column}, 1) in ('{{', '[') or {column} in ('true', 'false')) "
-        f"and json_type({document}, '{path}') not in ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE'), "
-        f"false)"
+        f"case when left({column}, 1) in ('{{', '[') or {column} in ('true', 'false') "
+        f"then json_type({document}, '{path}') not in ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE') "
+        f"else false end"
     )
 
 
