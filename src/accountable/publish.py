@@ -86,7 +86,7 @@ def publish(db_path: Path, target: Path, progress: bool = True) -> PublishSummar
     try:
         warehouse = _attach_warehouse(connection, db_path)
         relations = _marts_relations(connection, warehouse, db_path)
-        tables = _copy(connection, warehouse, relations, scratch, schema)
+        tables = _copy(connection, db_path, warehouse, relations, scratch, schema)
         connection.close()  # detaches and checkpoints the new file: it is complete on disk
         _swap(scratch, target)
     except BaseException:
@@ -195,6 +195,7 @@ def _marts_relations(
 
 def _copy(
     connection: duckdb.DuckDBPyConnection,
+    db_path: Path,
     warehouse: str,
     relations: list[tuple[str, bool]],
     scratch: Path,
@@ -217,7 +218,7 @@ def _copy(
         except duckdb.Error as error:
             kind = "view" if was_view else "table"
             raise PublishError(
-                f"{scratch}: copying the {kind} {SOURCE_SCHEMA}.{name} failed ({error}); "
+                f"{db_path}: copying the {kind} {SOURCE_SCHEMA}.{name} failed ({error}); "
                 f"nothing was published. Fix the cause (dbt build again if the model is broken) "
                 f"and publish again"
             ) from None
