@@ -89,9 +89,14 @@ def publish(db_path: Path, target: Path, progress: bool = True) -> PublishSummar
         tables = _copy(connection, db_path, warehouse, relations, scratch, schema)
         connection.close()  # detaches and checkpoints the new file: it is complete on disk
         _swap(scratch, target)
-    except BaseException:
-        connection.close()
-        _remove(scratch)
+    except (duckdb.Error, OSError) as error:  # a full disk, a vanished folder, ...
+        _abandon(connection, scratch)
+        raise PublishError(
+            f"{target}: the publish failed and the serving file was left as it was ({error}); "
+            f"fix the cause and publish again"
+        ) from error
+    except BaseException:  # PublishError, and an interrupt half-way: leave nothing behind
+        _abandon(connection, scratch)
         raise
     summary = PublishSummary(
         warehouse=db_path,
@@ -248,6 +253,12 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _abandon(connection: duckdb.DuckDBPyConnection, scratch: Path) -> None:
+    """Roll back and close (closing twice is harmless), then delete the half-written file."""
+    connection.close()
+    _remove(scratch)
 
 
 def _remove(scratch: Path) -> None:

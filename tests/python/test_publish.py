@@ -279,6 +279,21 @@ def test_a_failed_copy_keeps_the_old_serving_file_and_leaves_no_temporary_file(w
     assert leftovers(warehouse.parent) == []
 
 
+def test_a_system_error_half_way_becomes_an_actionable_error_and_leaves_nothing(
+    warehouse, monkeypatch
+):
+    target = warehouse.parent / "marts.duckdb"
+
+    def disk_full(path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("accountable.publish._fsync", disk_full)
+    with pytest.raises(PublishError, match="left as it was .*No space left on device"):
+        publish(warehouse, target, progress=False)
+    assert not target.exists()
+    assert leftovers(warehouse.parent) == []
+
+
 # --------------------------------------------------------------------------------------------
 # The command line
 # --------------------------------------------------------------------------------------------
