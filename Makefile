@@ -8,6 +8,7 @@ DEMO_DIR ?= demo_data
 DEMO_ACCOUNTS ?= 300
 DEMO_DAYS ?= 90
 export ACCOUNTABLE_DB ?= warehouse.duckdb
+export ACCOUNTABLE_MARTS_DB ?= marts.duckdb
 FIXTURE_DB := target/fixture.duckdb
 FIXTURE_DIR := target/fixture_data
 
@@ -29,13 +30,16 @@ demo: setup
 	rm -f $(ACCOUNTABLE_DB)
 	$(BIN)/accountable load --db $(ACCOUNTABLE_DB) $(DEMO_DIR)
 	$(DBT) build --profiles-dir .
+	$(BIN)/accountable publish
 	@echo
-	@echo "The warehouse is $(ACCOUNTABLE_DB). Marts are in schema 'marts'. Explore it with:"
-	@echo "  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(ACCOUNTABLE_DB)').sql('select * from marts.dim_accounts limit 10'))\""
-	@echo "  or any DuckDB client:  duckdb $(ACCOUNTABLE_DB)  then  show all tables;"
+	@echo "dbt writes the warehouse $(ACCOUNTABLE_DB); its marts are published to $(ACCOUNTABLE_MARTS_DB)."
+	@echo "Point notebooks and BI tools at $(ACCOUNTABLE_MARTS_DB), read-only, so they never block a build:"
+	@echo "  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(ACCOUNTABLE_MARTS_DB)', read_only=True).sql('select * from marts.dim_accounts limit 10'))\""
+	@echo "  or any DuckDB client:  duckdb -readonly $(ACCOUNTABLE_MARTS_DB)  then  show all tables;"
 
 build: setup
 	$(DBT) build --profiles-dir .
+	$(BIN)/accountable publish
 
 # The whole suite: pytest, dbt build + tests on fixture data, SQL lint.
 test: setup pytest dbt-test lint
@@ -63,4 +67,4 @@ bench: setup
 	$(BIN)/python scripts/benchmark.py
 
 clean:
-	rm -rf target logs $(DEMO_DIR) $(FIXTURE_DIR) *.duckdb *.duckdb.wal
+	rm -rf target logs $(DEMO_DIR) $(FIXTURE_DIR) *.duckdb *.duckdb.wal *.duckdb.publishing-*

@@ -1,16 +1,35 @@
-"""The `accountable` command: thin argument parsing over the generate and load modules."""
+"""The `accountable` command: thin argument parsing over the generate, load and publish modules."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
 
 
 def default_db_path() -> Path:
     """$ACCOUNTABLE_DB when set, else warehouse.duckdb in the current directory (the repo root)."""
     return Path(os.environ.get("ACCOUNTABLE_DB") or "warehouse.duckdb")
+
+
+def default_marts_path() -> Path:
+    """$ACCOUNTABLE_MARTS_DB when set, else marts.duckdb in the current directory (the repo root).
+
+    The serving copy BI tools and notebooks read, so `dbt build` never meets their lock.
+    """
+    return Path(os.environ.get("ACCOUNTABLE_MARTS_DB") or "marts.duckdb")
+
+
+def package_version() -> str:
+    """The installed distribution's version, so `--version` says what pip installed."""
+    try:
+        return metadata.version("accountable")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        from accountable import __version__
+
+        return __version__
 
 
 def _positive(value: str) -> int:
@@ -23,8 +42,12 @@ def _positive(value: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="accountable",
-        description="Land Segment-spec messages in DuckDB and generate demo data.",
+        description=(
+            "Land Segment-spec messages in DuckDB, generate demo data and publish the marts "
+            "for BI tools and notebooks."
+        ),
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     gen = sub.add_parser(
@@ -61,6 +84,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("--quiet", action="store_true", help="no progress output")
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+
+    publish = sub.add_parser(
+        "publish",
+        help="copy the marts into the serving file that BI tools and notebooks read",
+        description=(
+            "Copy every table and view of schema marts from the warehouse into the serving file, "
+            "written aside and swapped in by an atomic rename: readers of the serving file never "
+            "block dbt build, and keep reading the old copy until they reconnect."
+        ),
+    )
+    publish.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="the warehouse, read-only (default: $ACCOUNTABLE_DB, else warehouse.duckdb)",
+    )
+    publish.add_argument(
+        "--to",
+        type=Path,
+        default=None,
+        help="the serving file (default: $ACCOUNTABLE_MARTS_DB, else marts.duckdb)",
+    )
+    publish.add_argument("--quiet", action="store_true", help="no summary")
     return parser
 
 
@@ -91,6 +137,19 @@ def main(argv: list[str] | None = None) -> int:
             load_paths(args.db or default_db_path(), args.paths, progress=not args.quiet)
         except LoadError as error:
             print(f"accountable load: error: {error}", file=sys.stderr)
+            return 2
+        return 0
+    if args.command == "publish":
+        from accountable.publish import PublishError, publish
+
+        try:
+            publish(
+                args.db or default_db_path(),
+                args.to or default_marts_path(),
+                progress=not args.quiet,
+            )
+        except PublishError as error:
+            print(f"accountable publish: error: {error}", file=sys.stderr)
             return 2
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
