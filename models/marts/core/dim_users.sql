@@ -17,7 +17,7 @@ membership_counts as (
     select
         user_id,
         count(*) as membership_count,
-        sum(case when left_at is null then 1 else 0 end) as account_count
+        count(case when left_at is null then 1 end) as account_count
     from memberships
     group by user_id
 ),
