@@ -144,7 +144,7 @@
     {% set account_columns = ['account_id', 'created_at', 'first_seen_at', 'last_seen_at', 'message_count',
                               'group_calls', 'member_count', 'members_ever', 'activated_at', 'habit_moment_at'] %}
     {% set user_columns = ['user_id', 'first_seen_at', 'last_seen_at', 'message_count', 'identify_calls',
-                           'account_count', 'membership_count', 'is_multi_account'] %}
+                           'account_count', 'accounts_ever', 'is_multi_account'] %}
     {% for trait in account_traits if trait in account_columns %}
         {% do errors.append("account_traits: '" ~ trait ~ "' is a column dim_accounts computes; it cannot be a trait column") %}
     {% endfor %}

@@ -118,17 +118,28 @@ def _messages() -> list[dict]:
     return messages
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("metrics_config")
+def _loaded_warehouse(work: Path) -> Path:
     data = work / "reporting_tool.ndjson"
     data.write_text("".join(json.dumps(message) + "\n" for message in _messages()))
     db = work / "warehouse.duckdb"
     load(db, data)
+    return db
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> tuple[Path, str]:
+    """The warehouse and what `dbt build` printed."""
+    work = tmp_path_factory.mktemp("metrics_config")
+    db = _loaded_warehouse(work)
     # Every model and data test (reconciliations included) under these vars. Unit tests depend
     # on neither the data nor these vars: `make dbt-test` runs them.
-    dbt("build", db, work, vars=VARS, extra=["--exclude-resource-type", "unit_test"])
-    return db
+    result = dbt("build", db, work, vars=VARS, extra=["--exclude-resource-type", "unit_test"])
+    return db, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def warehouse(build) -> Path:
+    return build[0]
 
 
 def test_one_milestone_row_per_account_per_configured_name(warehouse):
@@ -341,3 +352,83 @@ def test_unknown_funnel_breakdown_trait_fails(bad_config_output):
     returncode, output = bad_config_output["breakdown_trait"]
     assert returncode != 0
     assert "funnel_breakdown_trait: 'colour' is not an account trait column" in output
+
+
+# One misspelling in each kind of var that names events; every other name is right.
+MISSPELLED = {
+    **VARS,
+    "active_events": ["Report Shared", "Dashbord Built"],
+    "milestones": {
+        **VARS["milestones"],
+        "connected": {"window_days": 5, "required_events": [{"event": "Data Source Conected"}]},
+    },
+    "funnels": {
+        **VARS["funnels"],
+        "sharing": {
+            **VARS["funnels"]["sharing"],
+            "steps": ["Page Viewed", "Dashboard Built", "Report Shraed"],
+        },
+    },
+    "lifecycle_events": {"user_removed": "Account Removed Usr"},
+}
+UNMATCHED_WARNING = 'accountable: var {} names "{}", which no loaded event carries'
+
+
+@pytest.fixture(scope="module")
+def misspelled_output(tmp_path_factory) -> dict[str, tuple[int, str]]:
+    """A whole `dbt build` under MISSPELLED, then a run that does not build the checked model
+    (its table, full of unmatched names, is left from the build)."""
+    work = tmp_path_factory.mktemp("misspelled")
+    db = _loaded_warehouse(work)
+    runs = {
+        "build": ["build", "--exclude-resource-type", "unit_test"],
+        "other_model": ["run", "--select", "stg_segment__pages"],
+    }
+    output = {}
+    for name, (command, *extra) in runs.items():
+        result = dbt(command, db, work, vars=MISSPELLED, extra=extra, check=False)
+        output[name] = (result.returncode, result.stdout + result.stderr)
+    return output
+
+
+def test_misspelled_event_names_warn_naming_each_var_without_failing(misspelled_output):
+    returncode, output = misspelled_output["build"]
+    assert returncode == 0, output[-3000:]
+    expected = [
+        UNMATCHED_WARNING.format("active_events", "Dashbord Built"),
+        UNMATCHED_WARNING.format("milestones.connected.required_events", "Data Source Conected"),
+        UNMATCHED_WARNING.format("funnels.sharing.steps", "Report Shraed"),
+        UNMATCHED_WARNING.format("lifecycle_events.user_removed", "Account Removed Usr"),
+    ]
+    assert [line for line in expected if line not in output] == []
+    # the right names say nothing
+    assert output.count("which no loaded event carries") == len(expected)
+    assert "WARN 4 assert_configured_event_names_are_carried_by_loaded_events" in output
+
+
+def test_a_run_that_does_not_build_the_check_says_nothing_about_it(misspelled_output):
+    returncode, output = misspelled_output["other_model"]
+    assert returncode == 0, output[-3000:]
+    assert "which no loaded event carries" not in output
+
+
+def test_right_event_names_give_no_warning(build):
+    db, output = build
+    # the check did run: a row per var path and configured name, each carried by some event
+    rows = query(
+        db,
+        "select var_path, count(*), min(event_count) > 0 "
+        "from intermediate.int_configured_event_names group by 1 order by 1",
+    )
+    assert rows == [
+        ("active_events", 2, True),
+        ("funnels.setup.steps", 4, True),
+        ("funnels.sharing.steps", 3, True),
+        ("lifecycle_events.account_created", 1, True),
+        ("lifecycle_events.user_added", 1, True),
+        ("lifecycle_events.user_removed", 1, True),
+        ("milestones.activation.required_events", 1, True),
+        ("milestones.collaboration.required_events", 1, True),
+        ("milestones.connected.required_events", 1, True),
+    ]
+    assert "which no loaded event carries" not in output

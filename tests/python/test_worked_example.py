@@ -86,3 +86,21 @@ def test_default_activation_is_not_reached(warehouse):
         "select milestone, count(*) from marts.fct_account_milestones group by 1 order by 1",
     )
     assert milestones == [("activation", 2), ("habit_moment", 2)]
+
+
+def test_every_integer_column_of_the_marts_is_at_most_a_bigint(warehouse):
+    """DuckDB's sum() of integers is a HUGEINT, which pandas reads as float64 and Arrow as
+    decimal128(38, 0): every count the marts expose must be cast back to a BIGINT."""
+    columns = query(
+        warehouse,
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = 'marts'",
+    )
+    assert len({table for table, _, _ in columns}) >= 10, "the marts were not built"
+    too_wide = [
+        f"{table}.{column} {data_type}"
+        for table, column, data_type in columns
+        if data_type in ("HUGEINT", "UHUGEINT")
+        or (data_type.startswith("DECIMAL") and data_type.replace(" ", "").endswith(",0)"))
+    ]
+    assert too_wide == []

@@ -181,7 +181,7 @@ pairs as (
         max(last_removed_at) as last_removed_at,
         max(last_readded_at) as last_readded_at,
         {{ bool_any('has_created_account') }} as has_created_account,
-        sum(evidence_messages) as evidence_messages
+        cast(sum(evidence_messages) as {{ dbt.type_bigint() }}) as evidence_messages
     from pair_states
     group by account_id, user_id
 ),

@@ -16,8 +16,8 @@ memberships as (
 membership_counts as (
     select
         user_id,
-        count(*) as membership_count,
-        sum(case when left_at is null then 1 else 0 end) as account_count
+        count(case when left_at is null then 1 end) as account_count,
+        count(*) as accounts_ever
     from memberships
     group by user_id
 ),
@@ -31,7 +31,7 @@ final as (
         users.first_seen_at,
         users.last_seen_at,
         coalesce(membership_counts.account_count, 0) as account_count,
-        coalesce(membership_counts.membership_count, 0) as membership_count,
+        coalesce(membership_counts.accounts_ever, 0) as accounts_ever,
         coalesce(membership_counts.account_count, 0) > 1 as is_multi_account,
         users.message_count
     from users

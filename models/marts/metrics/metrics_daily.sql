@@ -109,7 +109,7 @@ daily_changes as (
         level,
         window_days,
         change_date,
-        sum(change) as net_change
+        cast(sum(change) as {{ dbt.type_bigint() }}) as net_change
     from coverage_changes
     group by level, window_days, change_date
 ),
@@ -133,11 +133,11 @@ rolling_counts as (
         spine.date_day,
         series.level,
         series.window_days,
-        sum(coalesce(daily_changes.net_change, 0)) over (
+        cast(sum(coalesce(daily_changes.net_change, 0)) over (
             partition by series.level, series.window_days
             order by spine.date_day
             rows between unbounded preceding and current row
-        ) as active_entities
+        ) as {{ dbt.type_bigint() }}) as active_entities
     from spine
     cross join series
     left join daily_changes
@@ -187,8 +187,10 @@ daily_creations as (
 existing as (
     select
         spine.date_day,
-        coalesce(sum(daily_creations.accounts_created), 0) as accounts_existing,
-        coalesce(sum(daily_creations.users_first_seen), 0) as users_existing
+        cast(coalesce(sum(daily_creations.accounts_created), 0) as {{ dbt.type_bigint() }})
+            as accounts_existing,
+        cast(coalesce(sum(daily_creations.users_first_seen), 0) as {{ dbt.type_bigint() }})
+            as users_existing
     from spine
     left join daily_creations
         on spine.date_day >= daily_creations.created_date
