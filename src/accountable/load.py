@@ -4,13 +4,16 @@ Python finds the files and cuts them into lines (numpy over big binary blocks, o
 thread), handing DuckDB pyarrow batches of (file, line number, text). Everything per message is
 set-based SQL: one statement parses and classifies a pass of lines (json_transform reads every
 field in one parse), one finds the duplicates, one insert per raw table moves the new messages.
-So a load runs at DuckDB speed on all cores, and memory is bounded: DuckDB spills to disk.
+So a load runs at DuckDB speed on all cores, in memory bounded by LoadSizes whatever its size:
+it commits every few hundred MB of text, and DuckDB's buffers are capped.
 
 The rules are CONTRACT.md section 2: a message is inserted into the table of its type, counted
 as a duplicate of a messageId loaded before (the first copy in sorted path order, then line
 order, wins) or rejected into raw.rejected with a reason code; `lines = inserted + duplicates +
-rejected` holds for every file, and loading the same files again changes no row. Transactions
-hold whole files, so an interrupted load never leaves half a file behind.
+rejected` holds for every file, and loading the same files again changes no row. Each commit
+writes the raw.loads rows of its files with their counts so far, so the accounting holds after
+every commit: an interrupted load keeps what it committed, and loading the same files again
+completes it (what was committed counts as duplicates).
 """
 
 from __future__ import annotations
@@ -106,25 +109,35 @@ _SPECIFIC = {
     "aliases": ("previous_id",),
 }
 
-_READ_BYTES = 16 << 20
-"""Bytes read from a file at a time; each block becomes one arrow record batch."""
 
-_PASS_BYTES = 256 << 20
-"""Text per SQL pass: bounds the memory of a pass, big enough to keep both cores busy."""
+@dataclass(frozen=True)
+class LoadSizes:
+    """How a load cuts its work. The defaults bound a load's peak memory (about 1.5 GB on the
+    benchmark's files) whatever the number and size of the files: memory holds at most one
+    transaction's parsed text, DuckDB's buffers are capped, and the reader runs a few blocks
+    ahead. Tests pass tiny sizes to cut lines across blocks, passes and transactions."""
 
-_FIRST_PASS_BYTES = 64 << 20
-"""A smaller first pass gets DuckDB going while the reader is still filling the next one."""
+    read_bytes: int = 16 << 20
+    """Bytes read from a file at a time; each block becomes one arrow record batch."""
+    read_ahead: int = 8
+    """Blocks the reader thread may hold ahead of the SQL passes."""
+    first_pass_bytes: int = 64 << 20
+    """A smaller first pass gets DuckDB going while the reader is still filling the next one."""
+    pass_bytes: int = 128 << 20
+    """Text per SQL pass that parses and classifies lines into the transaction's parsed table."""
+    commit_bytes: int = 384 << 20
+    """Text per transaction (one file's lines may span several). Big enough that the inserts
+    into the raw tables run in parallel and fill whole row groups; small enough that the parsed
+    table stays in memory."""
+    memory_limit_bytes: int = 1 << 30
+    """DuckDB's memory cap for the load (its buffers and the parsed table); beyond it DuckDB
+    spills to `<database>.tmp` rather than grow."""
+    progress_seconds: float = 5.0
+    """Seconds between progress lines."""
 
-_INSERT_BYTES = 1 << 30
-"""Text parsed before the inserts into the raw tables, and per transaction (whole files only).
-Big inserts are written in parallel as they go; small ones are compressed at commit on one core,
-and each commit leaves partly filled row groups that the next checkpoint writes again."""
 
 _BATCH_FILE_LIMIT = 256 << 20
 """Up to this size, a file whose first line is not JSON is tried as a pretty-printed batch body."""
-
-_PROGRESS_EVERY = 10.0
-"""Seconds between progress lines while a big file is being read."""
 
 _SKIPPED_LISTED = 20
 """Skipped files named in the summary; raw.loads has them all."""
@@ -200,7 +213,9 @@ class LoadSummary:
 # --------------------------------------------------------------------------------------------
 
 
-def load_paths(db_path: Path, paths: list[Path], progress: bool = True) -> LoadSummary:
+def load_paths(
+    db_path: Path, paths: list[Path], progress: bool = True, sizes: LoadSizes | None = None
+) -> LoadSummary:
     """Load every message file in `paths` (files or folders) into the raw tables of `db_path`.
 
     All paths are checked before anything is written, so a typo leaves the database unchanged.
@@ -209,18 +224,19 @@ def load_paths(db_path: Path, paths: list[Path], progress: bool = True) -> LoadS
     """
     started = time.perf_counter()
     files, skipped = _collect_files(paths)
-    report = _Progress(sys.stderr if progress else None)
+    sizes = sizes or LoadSizes()
+    report = _Progress(sys.stderr if progress else None, sizes.progress_seconds)
     connection = _connect(Path(db_path))
     try:
-        _configure(connection)
+        _configure(connection, sizes)
         connection.execute(_schema_sql(connection))
         load_id = connection.execute("select nextval('raw.load_id_seq')").fetchone()[0]
-        results = _Loader(connection, load_id, files, report).run()
+        results = _Loader(connection, load_id, files, report, sizes).run()
         _record_skipped(connection, load_id, skipped)
     except duckdb.Error as error:
         raise LoadError(
             f"{db_path}: the load failed and its open transaction was rolled back ({error}). "
-            f"Files reported as loaded above were kept; loading again is safe"
+            f"What it committed before stays, counted in raw.loads; loading again is safe"
         ) from error
     finally:
         connection.close()
@@ -395,12 +411,12 @@ def _has_zstd(connection: duckdb.DuckDBPyConnection) -> bool:
     return found is not None and (int(found[1]), int(found[2])) >= (1, 2)
 
 
-def _configure(connection: duckdb.DuckDBPyConnection) -> None:
+def _configure(connection: duckdb.DuckDBPyConnection, sizes: LoadSizes) -> None:
     """Session settings of the load (they do not outlive the connection).
 
     - Times are UTC; DuckDB's own progress bar is off (the loader reports progress itself).
-    - Memory is capped at half the RAM, 4 GiB at most: beyond that DuckDB spills to
-      `<database>.tmp`, so a huge file slows down instead of exhausting memory.
+    - Memory is capped (LoadSizes.memory_limit_bytes, at most half the RAM): beyond that
+      DuckDB spills to `<database>.tmp`, so a load slows down instead of exhausting memory.
     - Dictionary compression is not tried: its analysis hashes every string of every column and
       costs about a third of the insert time, for no gain on JSON and ids; FSST still compresses.
     - Vacuum tasks would merge the partly filled row groups each load leaves behind at the next
@@ -409,7 +425,7 @@ def _configure(connection: duckdb.DuckDBPyConnection) -> None:
       DuckDB writes the rows on all cores.
     """
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    memory_limit = max(1 << 30, min(4 << 30, memory // 2))
+    memory_limit = max(256 << 20, min(sizes.memory_limit_bytes, memory // 2))
     connection.execute("set TimeZone = 'UTC'")
     connection.execute("set enable_progress_bar = false")
     connection.execute(f"set memory_limit = '{memory_limit >> 20} MiB'")
@@ -427,16 +443,16 @@ def _open(file: Path):
     return gzip.open(file, "rb") if file.name.lower().endswith(".gz") else open(file, "rb")
 
 
-def _read_batches(file: Path, file_idx: int) -> Iterator[pa.RecordBatch]:
+def _read_batches(file: Path, file_idx: int, read_bytes: int) -> Iterator[pa.RecordBatch]:
     """The non-blank lines of `file` as record batches, whatever its format."""
     bodies = _batch_bodies(file)
     if bodies is None:
-        yield from _ndjson_batches(file, file_idx)
+        yield from _ndjson_batches(file, file_idx, read_bytes)
     else:
         yield from _batch_body_batches(bodies, file_idx)
 
 
-def _ndjson_batches(file: Path, file_idx: int) -> Iterator[pa.RecordBatch]:
+def _ndjson_batches(file: Path, file_idx: int, read_bytes: int) -> Iterator[pa.RecordBatch]:
     """Cut the file into lines with numpy over big blocks; blank lines are dropped but keep
     their numbers, so `line` is always the real line number in the file."""
     lines_before = 0
@@ -444,7 +460,7 @@ def _ndjson_batches(file: Path, file_idx: int) -> Iterator[pa.RecordBatch]:
     with _open(file) as handle:
         first = True
         while True:
-            block = handle.read(_READ_BYTES)
+            block = handle.read(read_bytes)
             if not block:
                 break
             data = carry + block if carry else block
@@ -560,12 +576,13 @@ def _is_batch_body(value: Any) -> bool:
     )
 
 
-def _batch_bodies(file: Path) -> list[Any] | None:
-    """The items of a /v1/batch file, or None when the file is plain NDJSON.
+def _batch_bodies(file: Path) -> Iterator[Any] | None:
+    """The items of a /v1/batch file, one at a time, or None when the file is plain NDJSON.
 
     A batch file is either one JSON object over many lines (pretty-printed), or one body per line
     (usually a single line). In the second form a line that is not a batch body is kept as an
-    item of its own, so nothing is lost.
+    item of its own, so nothing is lost; the lines are read as they are consumed, so a long file
+    of bodies needs no more memory than a short one.
     """
     with _open(file) as handle:
         first = b""
@@ -582,48 +599,64 @@ def _batch_bodies(file: Path) -> list[Any] | None:
         if len(whole) > _BATCH_FILE_LIMIT:
             return None
         value = _loads(whole.removeprefix(b"\xef\xbb\xbf"))
-        return [value] if _is_batch_body(value) else None
+        return iter([value]) if _is_batch_body(value) else None
     if not _is_batch_body(value):
         return None
-    items: list[Any] = []
+    return _body_lines(file)
+
+
+def _body_lines(file: Path) -> Iterator[Any]:
+    """Each non-blank line of a file of batch bodies, parsed (or its text when not JSON)."""
     with _open(file) as handle:
         for raw in handle:
             if raw.strip():
                 value = _loads(raw.strip().removeprefix(b"\xef\xbb\xbf"))
-                items.append(value if value is not _NOT_JSON else raw.decode("utf-8", "replace"))
-    return items
+                yield value if value is not _NOT_JSON else raw.decode("utf-8", "replace")
 
 
-def _batch_body_batches(items: list[Any], file_idx: int) -> Iterator[pa.RecordBatch]:
+_BATCH_ELEMENTS = 50_000
+"""Batch elements per record batch."""
+
+
+def _batch_body_batches(items: Iterator[Any], file_idx: int) -> Iterator[pa.RecordBatch]:
     """Record batches from batch bodies: each element of `batch` is a line, numbered by its
     position; batch-level sentAt and context fill in what the element lacks."""
     texts: list[str | None] = []
     raw_texts: list[str | None] = []
+    first_number = 1
     for item in items:
         if not _is_batch_body(item):
             original = item if isinstance(item, str) else _dumps(item)
             texts.append(original.strip())
             raw_texts.append(None)
-            continue
-        for element in item["batch"]:
-            original = _dumps(element)
-            filled = _fill_from_batch(element, item)
-            text = original if filled is element else _dumps(filled)
-            texts.append(text)
-            raw_texts.append(None if text == original else original)
-    numbers = np.arange(1, len(texts) + 1, dtype=np.int64)
-    step = 50_000
-    for start in range(0, len(texts), step):
-        stop = min(start + step, len(texts))
-        yield pa.RecordBatch.from_arrays(
-            [
-                pa.array(np.full(stop - start, file_idx, dtype=np.int32)),
-                pa.array(numbers[start:stop]),
-                pa.array(texts[start:stop], pa.large_string()),
-                pa.array(raw_texts[start:stop], pa.large_string()),
-            ],
-            schema=_INCOMING_SCHEMA,
-        )
+        else:
+            for element in item["batch"]:
+                original = _dumps(element)
+                filled = _fill_from_batch(element, item)
+                text = original if filled is element else _dumps(filled)
+                texts.append(text)
+                raw_texts.append(None if text == original else original)
+        if len(texts) >= _BATCH_ELEMENTS:
+            yield _elements_batch(texts, raw_texts, first_number, file_idx)
+            first_number += len(texts)
+            texts, raw_texts = [], []
+    if texts:
+        yield _elements_batch(texts, raw_texts, first_number, file_idx)
+
+
+def _elements_batch(
+    texts: list[str | None], raw_texts: list[str | None], first_number: int, file_idx: int
+) -> pa.RecordBatch:
+    count = len(texts)
+    return pa.RecordBatch.from_arrays(
+        [
+            pa.array(np.full(count, file_idx, dtype=np.int32)),
+            pa.array(np.arange(first_number, first_number + count, dtype=np.int64)),
+            pa.array(texts, pa.large_string()),
+            pa.array(raw_texts, pa.large_string()),
+        ],
+        schema=_INCOMING_SCHEMA,
+    )
 
 
 def _missing(value: Any) -> bool:
@@ -656,9 +689,10 @@ class _ReadAhead:
     reading, gunzipping and cutting lines overlap with DuckDB's work (both release the GIL).
     Errors are handed over and raised where the batches are consumed."""
 
-    def __init__(self, files: list[Path], depth: int = 16) -> None:
+    def __init__(self, files: list[Path], sizes: LoadSizes) -> None:
+        self._sizes = sizes
         self._queue: queue.Queue[tuple[int, pa.RecordBatch | BaseException | None]]
-        self._queue = queue.Queue(maxsize=depth)
+        self._queue = queue.Queue(maxsize=sizes.read_ahead)
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._read, args=(files,), name="accountable-read", daemon=True
@@ -677,7 +711,7 @@ class _ReadAhead:
     def _read(self, files: list[Path]) -> None:
         for index, file in enumerate(files):
             try:
-                for batch in _read_batches(file, index):
+                for batch in _read_batches(file, index, self._sizes.read_bytes):
                     if not self._put((index, batch)):
                         return
             except BaseException as error:  # raised again in the consuming thread
@@ -1083,11 +1117,12 @@ order by file, line
 
 
 class _Loader:
-    """Reads the files in order, one SQL pass per ~_PASS_BYTES of lines (a pass may hold several
+    """Reads the files in order, one SQL pass per ~pass_bytes of lines (a pass may hold several
     small files or part of a big one) that parses and classifies them into a temporary table.
-    At a file end, once ~_INSERT_BYTES are parsed, they are deduplicated and one transaction
-    moves them into the raw tables: a transaction holds whole files, and a big file is a single
-    transaction (its parsed table spills to disk when it must)."""
+    Once ~commit_bytes are parsed, they are deduplicated and one transaction moves them into the
+    raw tables, with the raw.loads rows of the files they came from. A big file spans several
+    transactions: each one writes the file's counts so far, so `lines = inserted + duplicates +
+    rejected` holds after every commit, and memory holds one transaction's lines at most."""
 
     def __init__(
         self,
@@ -1095,10 +1130,12 @@ class _Loader:
         load_id: int,
         files: list[Path],
         report: _Progress,
+        sizes: LoadSizes,
     ) -> None:
         self.connection = connection
         self.load_id = load_id
         self.files = files
+        self.sizes = sizes
         self.paths = [str(file) for file in files]
         self.report = report
         self.results = [FileResult(file=path) for path in self.paths]
@@ -1106,18 +1143,17 @@ class _Loader:
         self.pending_bytes = 0
         self.passes = 0  # passes in the parsed table since the last commit
         self.parsed_bytes = 0  # text in the parsed table
-        self.uncommitted: list[int] = []  # files read, not yet committed
+        self.uncommitted: list[int] = []  # files with lines (or an end) not yet committed
+        self.finished: set[int] = set()  # files read to their end
         self.clock = _utc_now()  # "the load's own clock" for messages with no receivedAt
         self.duplicates_sql = _duplicates_sql()
         self.insert_sql = [_insert_sql(kind, table) for kind, table in TABLE_OF_TYPE.items()]
 
     def run(self) -> list[FileResult]:
-        reader = _ReadAhead(self.files)
+        reader = _ReadAhead(self.files, self.sizes)
         try:
             for index, file in enumerate(self.files):
                 self._read_file(index, file, reader.batches(index))
-                if self.parsed_bytes + self.pending_bytes >= _INSERT_BYTES:
-                    self._commit()
             self._commit()
         finally:
             reader.close()
@@ -1126,7 +1162,7 @@ class _Loader:
     def _read_file(self, index: int, file: Path, batches: Iterator[pa.RecordBatch]) -> None:
         result = self.results[index]
         self.uncommitted.append(index)
-        started = last_report = time.perf_counter()
+        started = time.perf_counter()
         while True:
             try:
                 batch = next(batches)
@@ -1134,21 +1170,23 @@ class _Loader:
                 break
             except (OSError, EOFError, ValueError, zlib.error) as error:
                 raise LoadError(
-                    f"{file}: cannot be read ({error}). Nothing from it, nor from the files "
-                    f"loaded with it in the same transaction, was kept; fix or remove the file "
-                    f"and load again: messages loaded before are counted as duplicates"
+                    f"{file}: cannot be read ({error}). What this load committed before stays "
+                    f"(raw.loads counts it); lines of this file and of the files read with it "
+                    f"since the last commit were not kept. Fix or remove the file and load "
+                    f"again: messages loaded before are counted as duplicates"
                 ) from None
             self.pending.append(batch)
             self.pending_bytes += batch.nbytes
             result.lines += batch.num_rows
-            if self.pending_bytes >= (_PASS_BYTES if self.passes else _FIRST_PASS_BYTES):
+            threshold = self.sizes.pass_bytes if self.passes else self.sizes.first_pass_bytes
+            if self.pending_bytes >= threshold:
                 result.seconds += time.perf_counter() - started
                 self._run_pass()
+                if self.parsed_bytes >= self.sizes.commit_bytes:
+                    self._commit()
                 started = time.perf_counter()
-            if time.perf_counter() - last_report >= _PROGRESS_EVERY:
-                self.report.progress(result, result.seconds + time.perf_counter() - started)
-                last_report = time.perf_counter()
         result.seconds += time.perf_counter() - started
+        self.finished.add(index)
 
     def _run_pass(self) -> None:
         """Parse and classify the pending lines into the parsed table."""
@@ -1170,10 +1208,12 @@ class _Loader:
             self.connection.unregister("_accountable_incoming")
         self.passes += 1
         self._spread(time.perf_counter() - started, lines_by_file)
+        self.report.tick(self.results)
 
     def _commit(self) -> None:
         """Deduplicate the parsed lines, then move the new messages into the raw tables, the
-        rejections into raw.rejected and the files' accounts into raw.loads, in one transaction.
+        rejections into raw.rejected and the files' counts so far into raw.loads, in one
+        transaction.
 
         Everything before `begin` touches only temporary tables: DuckDB scans and updates them
         much faster outside a transaction that has written to them."""
@@ -1189,12 +1229,17 @@ class _Loader:
             self._count(connection.execute(_COUNTS_SQL).fetchall())
         loaded_at = _utc_now()
         parameters = {"load_id": self.load_id, "loaded_at": loaded_at, "files": self.paths}
+        files = [self.paths[index] for index in self.uncommitted]
         connection.execute("begin transaction")
         try:
             if self.passes:
                 for sql in self.insert_sql:
                     connection.execute(sql, parameters)
                 connection.execute(_REJECTED_SQL, parameters)
+            connection.execute(
+                "delete from raw.loads where load_id = ? and list_contains(?, file)",
+                [self.load_id, files],
+            )
             _from_arrow(connection, "insert into raw.loads by name", self._loads_rows(loaded_at))
             connection.execute("commit")
         except BaseException:
@@ -1207,8 +1252,10 @@ class _Loader:
         lines_by_file = {index: self.results[index].lines for index in self.uncommitted}
         self._spread(time.perf_counter() - started, lines_by_file)
         for index in self.uncommitted:
-            self.report.file_done(self.results[index])
-        self.uncommitted = []
+            if index in self.finished:
+                self.report.file_done(self.results[index])
+        self.report.committed(self.results)
+        self.uncommitted = [index for index in self.uncommitted if index not in self.finished]
 
     def _count(self, counts: list[tuple[int, str, int]]) -> None:
         for index, outcome, count in counts:
@@ -1223,7 +1270,7 @@ class _Loader:
                 reasons[outcome] = reasons.get(outcome, 0) + count
 
     def _loads_rows(self, loaded_at: dt.datetime) -> pa.Table:
-        """The raw.loads rows of the files about to be committed."""
+        """The raw.loads rows of the files in the transaction: their counts so far."""
         done = [self.results[index] for index in self.uncommitted]
         return pa.table(
             {
@@ -1293,16 +1340,37 @@ def _utc_now() -> dt.datetime:
 class _Progress:
     """Progress lines on stderr; silent when `stream` is None."""
 
-    def __init__(self, stream: TextIO | None) -> None:
+    def __init__(self, stream: TextIO | None, every_seconds: float) -> None:
         self.stream = stream
+        self.every_seconds = every_seconds
+        self.started = self.last = time.perf_counter()
 
     def _print(self, text: str) -> None:
         if self.stream is not None:
             print(text, file=self.stream, flush=True)
 
-    def progress(self, result: FileResult, seconds: float) -> None:
-        rate = result.lines / seconds if seconds > 0 else 0.0
-        self._print(f"  {result.file}: {result.lines:,} lines so far ({rate:,.0f} messages/s)")
+    def _status(self, results: list[FileResult]) -> None:
+        """Messages parsed and committed so far, at most one line every `every_seconds`."""
+        now = time.perf_counter()
+        if self.stream is None or now - self.last < self.every_seconds:
+            return
+        self.last = now
+        parsed = sum(result.lines for result in results)
+        committed = sum(result.inserted + result.duplicates + result.rejected for result in results)
+        files = sum(1 for result in results if result.lines)
+        rate = parsed / (now - self.started) if now > self.started else 0.0
+        self._print(
+            f"  {parsed:,} messages parsed, {committed:,} committed "
+            f"(file {files:,} of {len(results):,}; {rate:,.0f} messages/s)"
+        )
+
+    def tick(self, results: list[FileResult]) -> None:
+        """After a pass: lines parsed, not yet committed."""
+        self._status(results)
+
+    def committed(self, results: list[FileResult]) -> None:
+        """After a commit."""
+        self._status(results)
 
     def file_done(self, result: FileResult) -> None:
         rate = result.lines / result.seconds if result.seconds > 0 else 0.0

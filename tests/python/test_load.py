@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 import accountable.load as load_module
-from accountable.load import LoadError, LoadSummary, load_paths
+from accountable.load import LoadError, LoadSizes, LoadSummary, load_paths
 
 MESSAGE_TABLES = ("identifies", "groups", "tracks", "pages", "screens", "aliases")
 
@@ -560,9 +560,7 @@ def comparable(db: Path) -> dict[str, list[tuple]]:
     }
 
 
-def test_results_do_not_depend_on_block_pass_and_transaction_sizes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_results_do_not_depend_on_block_pass_and_transaction_sizes(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     write_lines(folder / "a.ndjson", mixed_lines("a", 120))
@@ -571,11 +569,9 @@ def test_results_do_not_depend_on_block_pass_and_transaction_sizes(
     one_pass = load(tmp_path / "one.duckdb", folder)
 
     # blocks of a few lines (lines cut across blocks), passes of a few blocks, several commits
-    monkeypatch.setattr(load_module, "_READ_BYTES", 300)
-    monkeypatch.setattr(load_module, "_FIRST_PASS_BYTES", 1500)
-    monkeypatch.setattr(load_module, "_PASS_BYTES", 4000)
-    monkeypatch.setattr(load_module, "_INSERT_BYTES", 8000)
-    many_passes = load(tmp_path / "many.duckdb", folder)
+    # per file (a file's lines span transactions)
+    sizes = LoadSizes(read_bytes=300, first_pass_bytes=1500, pass_bytes=4000, commit_bytes=8000)
+    many_passes = load_paths(tmp_path / "many.duckdb", [folder], progress=False, sizes=sizes)
 
     assert comparable(tmp_path / "many.duckdb") == comparable(tmp_path / "one.duckdb")
     assert [(r.lines, r.inserted, r.duplicates, r.rejected) for r in many_passes.files] == [
@@ -584,7 +580,58 @@ def test_results_do_not_depend_on_block_pass_and_transaction_sizes(
     assert (one_pass.inserted, one_pass.duplicates) == (40 + 1, 120 - 40 + 90 + 0)
 
 
+def test_progress_is_reported_while_parsing_before_any_commit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = write_lines(tmp_path / "a.ndjson", mixed_lines("a", 200))
+    sizes = LoadSizes(
+        read_bytes=300,
+        first_pass_bytes=1500,
+        pass_bytes=1500,
+        commit_bytes=20_000,
+        progress_seconds=0.0,
+    )
+    summary = load_paths(tmp_path / "w.duckdb", [file], progress=True, sizes=sizes)
+    lines = capsys.readouterr().err.splitlines()
+
+    status = [line for line in lines if "messages parsed" in line]
+    first_done = next(i for i, line in enumerate(lines) if line.startswith(f"  {file}:"))
+    before = [line for line in lines[:first_done] if "messages parsed, 0 committed" in line]
+    assert len(before) >= 2, lines  # several passes reported before the first commit
+    assert any(", 0 committed" not in line for line in status), "commits are reported too"
+    parsed = [int(line.split()[0].replace(",", "")) for line in status]
+    assert parsed == sorted(parsed) and parsed[-1] == summary.lines
+
+
+def test_a_file_spanning_transactions_has_one_loads_row_with_its_totals(tmp_path: Path) -> None:
+    file = write_lines(tmp_path / "a.ndjson", mixed_lines("a", 200))
+    sizes = LoadSizes(read_bytes=300, first_pass_bytes=1500, pass_bytes=1500, commit_bytes=3000)
+    db = tmp_path / "w.duckdb"
+    summary = load_paths(db, [file], progress=False, sizes=sizes)
+    assert query(db, "select lines, inserted, duplicates, rejected from raw.loads") == [
+        (summary.lines, summary.inserted, summary.duplicates, summary.rejected)
+    ]
+    [(rows,)] = query(db, "select count(*) from raw.tracks")
+    assert rows == summary.inserted > 0
+
+
 # ---------------------------------------------------------------------------- formats
+
+
+def test_a_long_file_of_batch_bodies_numbers_elements_across_record_batches(
+    tmp_path: Path, db: Path
+) -> None:
+    bodies = [
+        {"batch": [message(messageId=f"m-{body}-{n}") for n in range(1_000)]} for body in range(61)
+    ]
+    bodies[60]["batch"][-1] = {"type": "track"}  # element 61,000: rejected, so its number shows
+    file = write_lines(tmp_path / "bodies.json", bodies)
+    summary = load(db, file)
+    assert (summary.lines, summary.inserted, summary.rejected) == (61_000, 60_999, 1)
+    assert query(db, "select line from raw.rejected") == [(61_000,)]
+    assert query(db, "select max(_line), count(distinct _line) from raw.tracks") == [
+        (60_999, 60_999)
+    ]
 
 
 def test_gzip_files_are_read(tmp_path: Path, db: Path) -> None:
