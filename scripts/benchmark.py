@@ -20,12 +20,18 @@ Builds run as in production: `dbt build --exclude-resource-type unit_test` (unit
 on fixtures, not the data; `make test` runs them). For each dbt step the figures give the wall time
 and dbt's own elapsed time from run_results.json (the wall time minus start-up and parsing).
 
+Scale (`--sizes 100m`, not run by default): 100 million messages, written gzip-compressed (the
+NDJSON would take 54 GB of disk), and only the steps a team runs every day: generate, load, full
+`dbt build`, and one daily increment (load + incremental `dbt build`), each with its time and
+peak memory. The generated files are deleted once loaded, before the build.
+
 Usage: .venv/bin/python scripts/benchmark.py [--sizes 1m,10m] [--keep] [--work DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -37,7 +43,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SIZES = {"100k": 200, "1m": 2000, "10m": 20000}  # accounts; ~500 messages each over 90 days
+SIZES = {"100k": 200, "1m": 2000, "10m": 20000, "100m": 200000}
+"""Accounts per size: ~500 messages each over 90 days."""
+LEAN = {"100m"}
+"""Sizes run lean: gzip files, generate / load / full build / one daily increment only."""
 
 MEASURE = (
     "import resource, subprocess, sys, time\n"
@@ -70,10 +79,18 @@ def measure(args: list[str], env: dict[str, str], log: Path) -> tuple[float, flo
     return float(seconds), int(rss_kib) / 1024
 
 
+def _open(path: Path, mode: str = "rb"):
+    return gzip.open(path, mode, compresslevel=3) if path.name.endswith(".gz") else path.open(mode)
+
+
+def _message_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.ndjson"), *folder.glob("*.ndjson.gz")])
+
+
 def count_lines(folder: Path) -> int:
     total = 0
-    for path in sorted(folder.glob("*.ndjson")):
-        with path.open("rb") as handle:
+    for path in _message_files(folder):
+        with _open(path) as handle:
             while chunk := handle.read(1 << 24):
                 total += chunk.count(b"\n")
     return total
@@ -269,6 +286,44 @@ def run_size(name: str, accounts: int, work: Path, log: Path, keep: bool = False
     return figures
 
 
+def run_lean(name: str, accounts: int, work: Path, log: Path) -> dict:
+    """The steps a team runs every day, at a scale where the rest would take hours: generate
+    (gzip), load, full build, and one daily increment, each with its time and peak memory."""
+    data, late = work / f"data-{name}", work / f"late-{name}"
+    db = work / f"warehouse-{name}.duckdb"
+    for path in (data, late):
+        shutil.rmtree(path, ignore_errors=True)
+    for suffix in ("", ".wal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env = dict(os.environ, ACCOUNTABLE_DB=str(db))
+    dbt = [str(BIN / "dbt"), "build", "--profiles-dir", str(REPO), "--exclude-resource-type"]
+    dbt += ["unit_test", "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    figures: dict = {"size": name, "accounts": accounts}
+
+    def step(label: str, args: list[str]) -> None:
+        print(f"[{name}] {label} ...", flush=True)
+        seconds, rss = measure(args, env, log)
+        figures.update({f"{label}_s": seconds, f"{label}_peak_mib": rss})
+        print(f"[{name}] {label} {seconds:.1f}s, peak {rss:,.0f} MiB", flush=True)
+
+    generate = [str(BIN / "accountable"), "generate", "--quiet", "--gzip", "--seed", "1"]
+    step("generate", [*generate, "--accounts", str(accounts), "--days", "90", "--out", str(data)])
+    _kept, held, day = split_tail(data, late, 0.01)
+    figures.update(messages=count_lines(data), increment_messages=held, increment_first_day=day)
+    figures["data_gz_bytes"] = sum(path.stat().st_size for path in _message_files(data))
+    print(f"[{name}] {figures['messages']:,} messages, {held:,} held back from {day}", flush=True)
+    step("load", [str(BIN / "accountable"), "load", "--quiet", "--db", str(db), str(data)])
+    figures["load_msg_s"] = figures["messages"] / figures["load_s"]
+    shutil.rmtree(data)
+    step("build_full", [*dbt, "--full-refresh"])
+    figures["warehouse_bytes"] = db.stat().st_size
+    step(
+        "increment_load", [str(BIN / "accountable"), "load", "--quiet", "--db", str(db), str(late)]
+    )
+    step("build_incremental", dbt)
+    return figures
+
+
 def dbt_elapsed(work: Path) -> float:
     """dbt's own elapsed time of its last command (run_results.json): wall time minus start-up."""
     results = json.loads((work / "target" / "run_results.json").read_text())
@@ -287,9 +342,9 @@ def split_tail(data: Path, tail: Path, share: float) -> tuple[int, int, str]:
     first held-back day).
     """
     days: dict[bytes, int] = {}
-    files = sorted(data.glob("*.ndjson"))
+    files = _message_files(data)
     for path in files:
-        with path.open("rb") as handle:
+        with _open(path) as handle:
             for line in handle:
                 found = RECEIVED_DAY.search(line, 0, 4096)
                 if found:
@@ -304,11 +359,11 @@ def split_tail(data: Path, tail: Path, share: float) -> tuple[int, int, str]:
     tail.mkdir(parents=True, exist_ok=True)
     kept = held_back = 0
     for path in files:
-        keep_path = path.with_suffix(".keep")
+        keep_path = path.with_name(path.name + ".keep" + (".gz" if path.suffix == ".gz" else ""))
         with (
-            path.open("rb") as source,
-            keep_path.open("wb") as keep,
-            (tail / path.name).open("wb") as late,
+            _open(path) as source,
+            _open(keep_path, "wb") as keep,
+            _open(tail / path.name, "wb") as late,
         ):
             for line in source:
                 found = RECEIVED_DAY.search(line, 0, 4096)
@@ -332,12 +387,29 @@ def main() -> int:
     log = args.work / "benchmark.log"
     log.write_text("")
     results = []
+    lean = []
     for name in args.sizes.split(","):
-        results.append(run_size(name, SIZES[name], args.work, log, args.keep))
-        print(json.dumps(results[-1], indent=2), flush=True)
+        if name in LEAN:
+            lean.append(run_lean(name, SIZES[name], args.work, log))
+            print(json.dumps(lean[-1], indent=2), flush=True)
+        else:
+            results.append(run_size(name, SIZES[name], args.work, log, args.keep))
+            print(json.dumps(results[-1], indent=2), flush=True)
         if not args.keep:
             for path in args.work.glob(f"*-{name}*"):
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink()
+    for r in lean:
+        print(
+            f"\n{r['size']}: {r['messages']:,} messages ({r['data_gz_bytes'] / 1e9:.1f} GB gzip);"
+            f" generate {r['generate_s']:.0f}s; load {r['load_s']:.0f}s"
+            f" ({r['load_msg_s']:,.0f} msg/s, peak {r['load_peak_mib']:,.0f} MiB);"
+            f" full build {r['build_full_s']:.0f}s (peak {r['build_full_peak_mib']:,.0f} MiB);"
+            f" daily increment of {r['increment_messages']:,}: load {r['increment_load_s']:.0f}s,"
+            f" build {r['build_incremental_s']:.0f}s (peak {r['build_incremental_peak_mib']:,.0f}"
+            f" MiB); warehouse {r['warehouse_bytes'] / 1e9:.1f} GB"
+        )
+    if not results:
+        return 0
     print(
         "\nsize  messages     gen msg/s  load msg/s  load/bare  core full  core incr  "
         "build full  build incr   (wall; dbt elapsed in brackets)"

@@ -119,17 +119,17 @@ class LoadSizes:
 
     read_bytes: int = 16 << 20
     """Bytes read from a file at a time; each block becomes one arrow record batch."""
-    read_ahead: int = 8
+    read_ahead: int = 4
     """Blocks the reader thread may hold ahead of the SQL passes."""
     first_pass_bytes: int = 64 << 20
     """A smaller first pass gets DuckDB going while the reader is still filling the next one."""
     pass_bytes: int = 128 << 20
     """Text per SQL pass that parses and classifies lines into the transaction's parsed table."""
-    commit_bytes: int = 384 << 20
+    commit_bytes: int = 320 << 20
     """Text per transaction (one file's lines may span several). Big enough that the inserts
     into the raw tables run in parallel and fill whole row groups; small enough that the parsed
     table stays in memory."""
-    memory_limit_bytes: int = 1 << 30
+    memory_limit_bytes: int = 896 << 20
     """DuckDB's memory cap for the load (its buffers and the parsed table); beyond it DuckDB
     spills to `<database>.tmp` rather than grow."""
     progress_seconds: float = 5.0
