@@ -44,6 +44,7 @@ def run_step(step: str, folder: Path, db: Path) -> dict:
     import pyarrow as pa
 
     from accountable import load
+    from accountable.load import database, files, reader, statements
 
     for path in (db, Path(f"{db}.wal")):
         path.unlink(missing_ok=True)
@@ -52,8 +53,8 @@ def run_step(step: str, folder: Path, db: Path) -> dict:
         summary = load.load_paths(db, [folder], progress=False)
         return {"lines": summary.lines, "seconds": time.perf_counter() - started}
 
-    files, _ignored = load._collect_files([folder])
-    shape = json.dumps(load._MESSAGE_SHAPE)
+    message_files, _ignored = files.collect_files([folder])
+    shape = json.dumps(statements.MESSAGE_SHAPE)
 
     def parse(line: str, source: str) -> str:
         return (
@@ -67,14 +68,14 @@ def run_step(step: str, folder: Path, db: Path) -> dict:
 
     def batches():
         nonlocal lines
-        reader = load._ReadAhead(files)
+        read_ahead = reader.ReadAhead(message_files, load.LoadSizes())
         try:
-            for index in range(len(files)):
-                for batch in reader.batches(index):
+            for index in range(len(message_files)):
+                for batch in read_ahead.batches(index):
                     lines += batch.num_rows
                     yield batch
         finally:
-            reader.close()
+            read_ahead.close()
 
     if step == "read":
         for _batch in batches():
@@ -82,7 +83,7 @@ def run_step(step: str, folder: Path, db: Path) -> dict:
         return {"lines": lines, "seconds": time.perf_counter() - started}
 
     connection = duckdb.connect(str(db))
-    load._configure(connection)
+    database.configure(connection, load.LoadSizes())
     ndjson = str(folder / "*.ndjson")
     if step == "bare":
         connection.execute(
@@ -97,7 +98,7 @@ def run_step(step: str, folder: Path, db: Path) -> dict:
         )
         connection.execute("create table parsed as " + parse("", source))
     else:
-        stream = pa.RecordBatchReader.from_batches(load._INCOMING_SCHEMA, batches())
+        stream = pa.RecordBatchReader.from_batches(reader.INCOMING_SCHEMA, batches())
         connection.register("incoming", stream)
         if step == "read_store":
             connection.execute("create table stored as select file_idx, line, text from incoming")

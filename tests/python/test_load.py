@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 import accountable.load as load_module
-from accountable.load import LoadError, LoadSizes, LoadSummary, load_paths
+from accountable.load import LoadError, LoadSizes, LoadSummary, database, load_paths
 
 MESSAGE_TABLES = ("identifies", "groups", "tracks", "pages", "screens", "aliases")
 
@@ -273,11 +273,11 @@ def test_an_older_warehouse_file_keeps_its_format_and_gets_no_zstd_clause(
     )
     assert not version.startswith("v1.2.0")
     with duckdb.connect(str(db)) as connection:
-        assert "using compression" not in load_module._schema_sql(connection)
+        assert "using compression" not in database.schema_sql(connection)
     marked = (Path(load_module.__file__).parent / "sql" / "raw_schema.sql").read_text()
     new_file = str(tmp_path / "new.duckdb")
     with duckdb.connect(new_file, config={"storage_compatibility_version": "v1.2.0"}) as connection:
-        ddl = load_module._schema_sql(connection)
+        ddl = database.schema_sql(connection)
     assert ddl.count("using compression zstd") == marked.count("/* compressed */") == 17 + 34
 
 
