@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from accountable.generate import GenerateError, generate
-from accountable.generate.truth import MID, AmbiguousWorld, derive
+from accountable.generate.truth import MAIN, AmbiguousWorld, Record, derive
 from accountable.load import REASONS
 
 SMALL = {"accounts": 8, "days": 40, "seed": 7, "start": "2026-01-05", "lines_per_file": 800}
@@ -509,11 +509,15 @@ def test_volume_is_about_five_hundred_messages_per_account_per_quarter(tmp_path:
 
 
 # ------------------------------------------------------------------ the rules engine on its own
-def _record(hhmm: str, kind: str, user=None, anon=None, group=None, event=None, role=None):
+def _record(
+    hhmm: str, kind: str, user=None, anon=None, group=None, event=None, role=None, previous=None
+) -> Record:
     moment = datetime.fromisoformat(f"2026-03-02T{hhmm}:00+00:00")
     at = int(moment.timestamp() * 1000)
     mid = f"m{hhmm}"
-    return (at, at, kind, user, anon, None, group, event, role, mid, {}, 0, _iso(moment))
+    return Record(
+        at, at, kind, user, anon, previous, group, event, role, mid, {}, MAIN, _iso(moment)
+    )
 
 
 def test_rules_engine_reproduces_the_contract_worked_example():
@@ -551,7 +555,7 @@ def test_rules_engine_reproduces_the_contract_worked_example():
     memberships = {
         (m.account_id, m.user_id): (m.joined_at, m.left_at, m.role) for m in truth.memberships
     }
-    at = {r[MID]: r[0] for r in records}
+    at = {r.message_id: r.at for r in records}
     assert memberships == {
         ("g1", "u1"): (at["m10:02"], None, "owner"),
         ("g1", "u2"): (at["m11:00"], at["m15:00"], "viewer"),
@@ -569,8 +573,8 @@ def test_rules_engine_refuses_a_world_the_contract_does_not_decide():
     with pytest.raises(AmbiguousWorld):
         derive(tied)
     chain = [
-        {**dict(enumerate(_record("09:00", "alias", user="u2"))), 5: "u1"},
-        {**dict(enumerate(_record("09:01", "alias", user="u3"))), 5: "u2"},
+        _record("09:00", "alias", user="u2", previous="u1"),
+        _record("09:01", "alias", user="u3", previous="u2"),
     ]
     with pytest.raises(AmbiguousWorld):
-        derive([tuple(record.values()) for record in chain])
+        derive(chain)

@@ -15,7 +15,7 @@ import random
 import uuid
 import zlib
 from bisect import bisect
-from operator import itemgetter
+from operator import attrgetter
 
 from accountable.generate import catalog as cat
 from accountable.generate.clock import (
@@ -33,10 +33,11 @@ from accountable.generate.truth import (
     ACCOUNT_ADDED_USER,
     ACCOUNT_CREATED,
     ACCOUNT_REMOVED_USER,
-    KEY,
+    BATCH,
+    MAIN,
+    Record,
 )
 
-MAIN, BATCH = 0, 1  # where a record goes: the NDJSON parts or a batch file
 PAGE_PROPERTIES = {
     page: {"path": page[1], "title": page[0]} for page in cat.APP_PAGES + cat.MARKETING_PAGES
 }
@@ -184,8 +185,8 @@ class AccountSim:
         self.rng = random.Random(f"accountable:{world.seed}:account:{index}")
         self.forced = self.plan.forced
         self.batch_donor = batch_donor
-        self.records: list[tuple] = []
-        self.batch: list[tuple] = []
+        self.records: list[Record] = []
+        self.batch: list[Record] = []
         self.batch_sent_at = ""
         self.counter = 0
         # unique across accounts (index) and, in practice, across seeds (a 32-bit seed tag)
@@ -262,7 +263,21 @@ class AccountSim:
         else:
             msg["context"] = dev.by_group.get(group) or dev.group_context(group)
         self.records.append(
-            (true_at, received, kind, user, anon, None, group, event, None, mid, msg, MAIN, at_text)
+            Record(
+                true_at,
+                received,
+                kind,
+                user,
+                anon,
+                None,
+                group,
+                event,
+                None,
+                mid,
+                msg,
+                MAIN,
+                at_text,
+            )
         )
         return msg
 
@@ -289,8 +304,23 @@ class AccountSim:
         msg["receivedAt"] = iso(received)
         if group is not None:
             msg["context"] = {"groupId": group}  # the rest comes from the batch's context
-        record = (true_at, received, kind, user, dev.anon, None, group, event, None, mid, msg)
-        self.batch.append((*record, BATCH, iso(true_at)))
+        self.batch.append(
+            Record(
+                true_at,
+                received,
+                kind,
+                user,
+                dev.anon,
+                None,
+                group,
+                event,
+                None,
+                mid,
+                msg,
+                BATCH,
+                iso(true_at),
+            )
+        )
         return msg
 
     def _server(
@@ -327,7 +357,9 @@ class AccountSim:
                 self.server_group_context[group] = context
             msg["context"] = context
         self.records.append(
-            (at, received, kind, user, None, None, group, event, role, mid, msg, MAIN, at_text)
+            Record(
+                at, received, kind, user, None, None, group, event, role, mid, msg, MAIN, at_text
+            )
         )
         return msg
 
@@ -385,8 +417,9 @@ class AccountSim:
             "timestamp": text,
             "context": self.server_context,
         }
-        record = (at, at, "alias", user, None, previous, None, None, None, mid, msg, MAIN, text)
-        self.records.append(record)
+        self.records.append(
+            Record(at, at, "alias", user, None, previous, None, None, None, mid, msg, MAIN, text)
+        )
 
     def _added(self, p: Person, at: int, group: str, role: str) -> None:
         user = p.uid_at(at)
@@ -407,7 +440,7 @@ class AccountSim:
             msg["properties"] = properties
 
     # ---------------------------------------------------------------- the story
-    def run(self) -> tuple[list[tuple], list[tuple]]:
+    def run(self) -> tuple[list[Record], list[Record]]:
         """(records for the NDJSON parts in arrival order, records for a batch file)."""
         self._people()
         self._owner_signs_up(self.people[0])
@@ -425,7 +458,7 @@ class AccountSim:
             self._abandoned_signup()
         if self.batch_donor:
             self._batch_session()
-        self.records.sort(key=itemgetter(KEY))
+        self.records.sort(key=attrgetter("received"))
         return self.records, self.batch
 
     def _people(self) -> None:

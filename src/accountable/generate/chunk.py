@@ -12,7 +12,7 @@ import gzip as gzip_module
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter
 from pathlib import Path
 
 import orjson
@@ -21,7 +21,7 @@ from accountable.generate import catalog as cat
 from accountable.generate.account import AccountSim
 from accountable.generate.clock import iso
 from accountable.generate.plan import WorldPlan, plan_world
-from accountable.generate.truth import MSG, TYPE, USER, Truth, derive
+from accountable.generate.truth import Record, Truth, derive
 
 DUPLICATE_RATE = 0.005
 MALFORMED_RATE = 0.6e-4  # per kind per message: about 4 malformed lines per 10,000
@@ -161,9 +161,9 @@ def _malformed(kind: str, base: dict, mid: str, variant: int) -> bytes:
     return orjson.dumps(msg)
 
 
-def _tally(records: list[tuple], stats: Counter) -> None:
+def _tally(records: list[Record], stats: Counter) -> None:
     """Messages by type, for the summary (finer proportions are cheaper to get from the files)."""
-    stats.update(map(itemgetter(TYPE), records))
+    stats.update(map(attrgetter("type"), records))
 
 
 @dataclass(slots=True)
@@ -174,7 +174,7 @@ class _Noise:
 
 
 def _noise(
-    lines: list[bytes], records: list[tuple], sim: AccountSim, position: int, stats: Counter
+    lines: list[bytes], records: list[Record], sim: AccountSim, position: int, stats: Counter
 ) -> _Noise:
     """Duplicate deliveries of some of an account's lines, and malformed lines of every kind."""
     rng = sim.rng
@@ -193,7 +193,7 @@ def _noise(
             noise.inserts.append((rng.randint(chosen + 1, count), lines[chosen]))
             stats["duplicates_same_file"] += 1
         chosen += 1 + int(rng.expovariate(DUPLICATE_RATE))
-    base = next(record[MSG] for record in records if record[TYPE] == "track")
+    base = next(record.message for record in records if record.type == "track")
     for number, kind in enumerate(MALFORMED_KINDS):  # the first account of a file has them all
         if position == 0 or rng.random() < count * MALFORMED_RATE:
             line = _malformed(kind, base, f"bad-{sim.mid_prefix}{number}", rng.randrange(12))
@@ -253,7 +253,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             sim = AccountSim(world, index, batch_donor=index in donors)
             records, batch = sim.run()
             truth = derive(records + batch)
-            lines = [dumps(record[MSG]) for record in records]
+            lines = [dumps(record.message) for record in records]
 
             noise = _noise(lines, records, sim, position, stats)
             for at, line in sorted(noise.inserts, key=lambda item: -item[0]):
@@ -281,15 +281,15 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     return result
 
 
-def _write_batch(path: Path, batch: list[tuple], sim: AccountSim, variant: int) -> None:
+def _write_batch(path: Path, batch: list[Record], sim: AccountSim, variant: int) -> None:
     """A /v1/batch body: batch-level `sentAt` and `context` fill what the elements lack."""
-    elements: list = [record[MSG] for record in batch]
+    elements: list = [record.message for record in batch]
     first = batch[0]
     identity = (
-        {"userId": first[USER]} if first[USER] else {"anonymousId": first[MSG]["anonymousId"]}
+        {"userId": first.user} if first.user else {"anonymousId": first.message["anonymousId"]}
     )
     bad = {"type": "track", "event": cat.TASK_CREATED, **identity}
-    bad["timestamp"] = first[MSG]["timestamp"]
+    bad["timestamp"] = first.message["timestamp"]
     if variant % 2:
         elements.insert(len(elements) // 2, "not an object")
     else:

@@ -15,9 +15,36 @@ an alias chain, two removals without a re-add in between), the simulation must n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-# Fields of a record: one emitted, valid message (duplicates and malformed lines are not records).
-AT, KEY, TYPE, USER, ANON, PREV, GROUP, EVENT, ROLE, MID, MSG, DEST, AT_TEXT = range(13)
+MAIN, BATCH = 0, 1
+"""Where a record's message goes: the NDJSON parts or a batch file."""
+
+
+class Record(NamedTuple):
+    """One emitted, valid message (duplicates and malformed lines are not records), with what
+    the truth needs of it. Times are epoch milliseconds."""
+
+    at: int
+    """When it happened (the contract's event_at: the device's skew undone)."""
+    received: int
+    """When the server received it: the order messages are written in."""
+    type: str
+    user: str | None
+    anonymous_id: str | None
+    previous_id: str | None
+    group: str | None
+    """The group id it carries (a group call's, or context.groupId)."""
+    event: str | None
+    role: str | None
+    message_id: str
+    message: dict
+    destination: int
+    """MAIN or BATCH."""
+    at_text: str
+    """`at` as ISO-8601, as the truth files write it."""
+
+
 EVENT_TYPES = frozenset(("track", "page", "screen"))
 ATTRIBUTIONS = ("explicit", "single_membership", "pre_account", "unattributed")
 
@@ -68,25 +95,25 @@ class Truth:
     attribution_counts: dict[str, int]
 
 
-def _identity(records: list[tuple]) -> tuple[dict[str, str], dict[str, str]]:
+def _identity(records: list[Record]) -> tuple[dict[str, str], dict[str, str]]:
     """(aliases: previous id -> user id, anonymous id -> user id), both already resolved."""
     aliases: dict[str, str] = {}
     earliest: dict[str, tuple[int, str]] = {}
     for record in records:
-        user = record[USER]
+        user = record.user
         if user is None:
             continue
-        if record[TYPE] == "alias":
-            previous = record[PREV]
+        if record.type == "alias":
+            previous = record.previous_id
             if aliases.setdefault(previous, user) != user:
                 raise AmbiguousWorld(f"{previous} aliased to two users")
-        anon = record[ANON]
+        anon = record.anonymous_id
         if anon is None:
             continue
         seen = earliest.get(anon)
-        if seen is None or record[AT] < seen[0]:
-            earliest[anon] = (record[AT], user)
-        elif record[AT] == seen[0] and user != seen[1]:
+        if seen is None or record.at < seen[0]:
+            earliest[anon] = (record.at, user)
+        elif record.at == seen[0] and user != seen[1]:
             raise AmbiguousWorld(f"{anon} first seen with two users at the same moment")
     for previous, user in aliases.items():
         if user in aliases:
@@ -125,7 +152,7 @@ class _Pair:
         return Membership(group, user, self.joined, left_at, role)
 
 
-def derive(records: list[tuple]) -> Truth:
+def derive(records: list[Record]) -> Truth:
     """Apply the contract's rules to one closed world of records (in output order)."""
     aliases, anonymous = _identity(records)
     users: list[str | None] = []
@@ -134,16 +161,16 @@ def derive(records: list[tuple]) -> Truth:
     pairs: dict[tuple[str, str], _Pair] = {}
     removed_only: dict[tuple[str, str], list[int]] = {}
     for record in records:
-        user = record[USER]
+        user = record.user
         if user is not None:
             user = aliases.get(user, user)
-        elif record[ANON] is not None:
-            user = anonymous.get(record[ANON])
+        elif record.anonymous_id is not None:
+            user = anonymous.get(record.anonymous_id)
         users.append(user)
-        at = record[AT]
+        at = record.at
         if user is not None and at < first_seen.get(user, at + 1):
             first_seen[user] = at
-        group = record[GROUP]
+        group = record.group
         if group is None:
             continue
         if at < account_first_seen.get(group, at + 1):
@@ -151,7 +178,7 @@ def derive(records: list[tuple]) -> Truth:
         if user is None:
             continue
         key = (group, user)
-        event = record[EVENT]
+        event = record.event
         if event == ACCOUNT_REMOVED_USER:
             removed_only.setdefault(key, []).append(at)
             continue
@@ -160,9 +187,9 @@ def derive(records: list[tuple]) -> Truth:
             pair = pairs[key] = _Pair(at)
         elif at < pair.joined:
             pair.joined = at
-        if event == ACCOUNT_ADDED_USER or record[TYPE] == "group":
+        if event == ACCOUNT_ADDED_USER or record.type == "group":
             pair.readds.append(at)
-            role = record[ROLE]
+            role = record.role
             if role is not None and event == ACCOUNT_ADDED_USER:
                 if at > pair.role_at:
                     pair.role_at, pair.role = at, role
@@ -190,10 +217,10 @@ def derive(records: list[tuple]) -> Truth:
     counts = dict.fromkeys(ATTRIBUTIONS, 0)
     events: list[str] = []
     for record, user in zip(records, users, strict=True):
-        if record[TYPE] not in EVENT_TYPES:
+        if record.type not in EVENT_TYPES:
             continue
-        at = record[AT]
-        group = record[GROUP]
+        at = record.at
+        group = record.group
         if group is not None:
             attribution, account = "explicit", group
         elif user is None:
@@ -208,5 +235,7 @@ def derive(records: list[tuple]) -> Truth:
             else:
                 attribution, account = "unattributed", ""
         counts[attribution] += 1
-        events.append(f"{record[MID]},{user or ''},{account},{attribution},{record[AT_TEXT]}\n")
+        events.append(
+            f"{record.message_id},{user or ''},{account},{attribution},{record.at_text}\n"
+        )
     return Truth(events, memberships, first_seen, account_first_seen, counts)
