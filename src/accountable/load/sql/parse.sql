@@ -59,7 +59,7 @@ timed as (
         *,
         {event_us} as event_us,
         epoch_us(coalesce(received_at, $now))::hugeint as received_us,
-        case when is_object then substr({bad_ids}, 3) end as bad_ids
+        {bad_ids} as bad_ids
     from fields
 ),
 
