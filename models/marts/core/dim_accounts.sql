@@ -31,7 +31,7 @@ named_milestones as (
 member_counts as (
     select
         account_id,
-        count(case when left_at is null then 1 end) as member_count,
+        count(case when {{ membership_is_active_now("left_at") }} then 1 end) as member_count,
         count(*) as members_ever
     from memberships
     group by account_id

@@ -30,7 +30,7 @@ final as (
         memberships.role,
         memberships.joined_at,
         memberships.left_at,
-        memberships.left_at is null as is_active,
+        {{ membership_is_active_now("memberships.left_at") }} as is_active,
         memberships.has_created_account,
         coalesce(member_events.event_count, 0) as event_count,
         member_events.last_event_at

@@ -16,7 +16,7 @@ memberships as (
 membership_counts as (
     select
         user_id,
-        count(case when left_at is null then 1 end) as account_count,
+        count(case when {{ membership_is_active_now("left_at") }} then 1 end) as account_count,
         count(*) as accounts_ever
     from memberships
     group by user_id
