@@ -25,6 +25,8 @@ from typing import TextIO
 
 import duckdb
 
+from accountable.load.database import is_locked, lock_holder
+
 SOURCE_SCHEMA = "marts"
 """The warehouse schema that is published (dbt's `+schema: marts`)."""
 
@@ -163,11 +165,10 @@ def _attach_warehouse(connection: duckdb.DuckDBPyConnection, db_path: Path) -> s
         connection.execute(f"attach {_literal(str(db_path))} as {_ident(alias)} (read_only)")
     except duckdb.IOException as error:
         message = str(error)
-        if "lock" in message.lower():
-            holder = message.split("Conflicting lock is held in", 1)
-            who = f" ({holder[1].split('. See')[0].strip()})" if len(holder) == 2 else ""
+        if is_locked(message):
             raise PublishError(
-                f"{db_path}: the warehouse is being written by another process{who}, most likely "
+                f"{db_path}: the warehouse is being written by another process"
+                f"{lock_holder(message)}, most likely "
                 f"a dbt build or a load in progress. Wait for it to finish, then publish again"
             ) from None
         if "not a valid DuckDB database" in message:

@@ -30,11 +30,10 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(db_path), config=config)
     except duckdb.IOException as error:
         message = str(error)
-        if "lock" in message.lower():
-            holder = message.split("Conflicting lock is held in", 1)
-            who = f" (held by {holder[1].split('. See')[0].strip()})" if len(holder) == 2 else ""
+        if is_locked(message):
             raise LoadError(
-                f"{db_path}: the database is locked by another process{who}. Close the program "
+                f"{db_path}: the database is locked by another process{lock_holder(message)}. "
+                f"Close the program "
                 f"that has it open (a running dbt, a notebook, a DuckDB shell) and load again"
             ) from None
         if "not a valid DuckDB database" in message:
@@ -45,6 +44,17 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise LoadError(f"{db_path}: cannot open the database ({message})") from None
     except duckdb.Error as error:
         raise LoadError(f"{db_path}: cannot open the database ({error})") from None
+
+
+def is_locked(message: str) -> bool:
+    """True when DuckDB's error says another process holds the file's lock."""
+    return "lock" in message.lower()
+
+
+def lock_holder(message: str) -> str:
+    """' (held by <program and pid>)' from DuckDB's lock error, or '' when it names none."""
+    holder = message.split("Conflicting lock is held in", 1)
+    return f" (held by {holder[1].split('. See')[0].strip()})" if len(holder) == 2 else ""
 
 
 def schema_sql(connection: duckdb.DuckDBPyConnection) -> str:

@@ -4,7 +4,7 @@
 -- The JSON and id columns are marked `compressed` in a block comment after their type: the loader
 -- stores them with ZSTD when the database file's storage format has it for strings (DuckDB 1.2 or
 -- later; the loader creates new warehouses so), and leaves the choice to DuckDB otherwise (FSST).
--- ZSTD makes them about 2.5x smaller than FSST and is cheaper to write (load.py, `_schema_sql`).
+-- ZSTD makes them about 2.5x smaller than FSST and is cheaper to write (database.schema_sql).
 create schema if not exists raw;
 
 create sequence if not exists raw.load_id_seq start 1;
@@ -35,7 +35,7 @@ create table if not exists raw.rejected (
 
 -- One table per message type. The first ten columns and the last six are the same in all six
 -- tables; the type-specific columns sit between received_at and context. The loader names every
--- column it inserts (load.py), so a change here must be made there too.
+-- column it inserts (statements.py), so a change here must be made there too.
 
 create table if not exists raw.identifies (
     message_id varchar /* compressed */ not null, -- messageId; unique across the six tables
