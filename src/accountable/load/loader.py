@@ -115,7 +115,7 @@ class Loader:
             self.connection.unregister("_accountable_incoming")
         self.passes += 1
         self._spread(time.perf_counter() - started, lines_by_file)
-        self.report.tick(self.results)
+        self.report.status(self.results)
 
     def _commit(self) -> None:
         """Deduplicate the parsed lines, then move the new messages into the raw tables, the
@@ -161,7 +161,7 @@ class Loader:
         for index in self.uncommitted:
             if index in self.finished:
                 self.report.file_done(self.results[index])
-        self.report.committed(self.results)
+        self.report.status(self.results)
         self.uncommitted = [index for index in self.uncommitted if index not in self.finished]
 
     def _count(self, counts: list[tuple[int, str, int]]) -> None:

@@ -24,8 +24,9 @@ class Progress:
         if self.stream is not None:
             print(text, file=self.stream, flush=True)
 
-    def _status(self, results: list[FileResult]) -> None:
-        """Messages parsed and committed so far, at most one line every `every_seconds`."""
+    def status(self, results: list[FileResult]) -> None:
+        """Messages parsed and committed so far, at most one line every `every_seconds`; called
+        after every pass and every commit."""
         now = time.perf_counter()
         if self.stream is None or now - self.last < self.every_seconds:
             return
@@ -38,14 +39,6 @@ class Progress:
             f"  {parsed:,} messages parsed, {committed:,} committed "
             f"(file {files:,} of {len(results):,}; {rate:,.0f} messages/s)"
         )
-
-    def tick(self, results: list[FileResult]) -> None:
-        """After a pass: lines parsed, not yet committed."""
-        self._status(results)
-
-    def committed(self, results: list[FileResult]) -> None:
-        """After a commit."""
-        self._status(results)
 
     def file_done(self, result: FileResult) -> None:
         rate = result.lines / result.seconds if result.seconds > 0 else 0.0
