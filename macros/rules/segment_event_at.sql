@@ -4,7 +4,9 @@
     - timestamp, sentAt and receivedAt all present: receivedAt - (sentAt - timestamp), which
       removes the sending device's clock skew;
     - else timestamp, else receivedAt, else sentAt.
-    The loader guarantees at least one of the four is a valid time.
+    The loader guarantees at least one of the four is a valid time, and rejects messages whose
+    event time by this rule is implausible: it computes the rule itself (EVENT_US_SQL in
+    src/accountable/load/rules.py), and a pytest checks that both agree.
 #}
 {% macro segment_event_at(timestamp='timestamp', original_timestamp='original_timestamp',
                           sent_at='sent_at', received_at='received_at') -%}

@@ -615,6 +615,35 @@ def test_a_file_spanning_transactions_has_one_loads_row_with_its_totals(tmp_path
     assert rows == summary.inserted > 0
 
 
+def test_the_loader_reads_event_time_as_the_models_do() -> None:
+    """The plausibility check computes contract section 3's event time in the loader; it must
+    agree with macro segment_event_at, which the models use, for every combination of times."""
+    import itertools
+
+    import jinja2
+
+    from accountable.load import rules
+
+    macro_file = Path(__file__).resolve().parents[2] / "macros" / "rules" / "segment_event_at.sql"
+    macro = jinja2.Environment(extensions=["jinja2.ext.do"]).from_string(macro_file.read_text())
+    models = macro.module.default__segment_event_at(
+        "timestamp", "original_timestamp", "sent_at", "received_at"
+    )
+    moments = [None, "2026-03-02 10:00:00", "2026-03-02 10:00:05.5", "2031-01-01 00:00:00"]
+    rows = list(itertools.product(moments, repeat=4))
+    with duckdb.connect() as connection:
+        connection.execute(
+            "create table times (timestamp timestamp, original_timestamp timestamp, "
+            "sent_at timestamp, received_at timestamp)"
+        )
+        connection.executemany("insert into times values (?, ?, ?, ?)", rows)
+        different = connection.execute(
+            f"select * from times where ({models}) is distinct from "
+            f"make_timestamp(({rules.EVENT_US_SQL})::bigint)"
+        ).fetchall()
+    assert different == []
+
+
 # ---------------------------------------------------------------------------- formats
 
 
