@@ -25,7 +25,7 @@ from typing import TextIO
 
 import duckdb
 
-from accountable.load.database import is_locked, lock_holder
+from accountable.load.database import is_locked, is_not_duckdb, lock_holder
 
 SOURCE_SCHEMA = "marts"
 """The warehouse schema that is published (dbt's `+schema: marts`)."""
@@ -171,7 +171,7 @@ def _attach_warehouse(connection: duckdb.DuckDBPyConnection, db_path: Path) -> s
                 f"{lock_holder(message)}, most likely "
                 f"a dbt build or a load in progress. Wait for it to finish, then publish again"
             ) from None
-        if "not a valid DuckDB database" in message:
+        if is_not_duckdb(message):
             raise PublishError(
                 f"{db_path}: this file is not a DuckDB database; point --db or $ACCOUNTABLE_DB "
                 f"at the warehouse"

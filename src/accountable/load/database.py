@@ -36,7 +36,7 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
                 f"Close the program "
                 f"that has it open (a running dbt, a notebook, a DuckDB shell) and load again"
             ) from None
-        if "not a valid DuckDB database" in message:
+        if is_not_duckdb(message):
             raise LoadError(
                 f"{db_path}: this file is not a DuckDB database; choose another database path "
                 f"(--db or $ACCOUNTABLE_DB)"
@@ -49,6 +49,11 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
 def is_locked(message: str) -> bool:
     """True when DuckDB's error says another process holds the file's lock."""
     return "lock" in message.lower()
+
+
+def is_not_duckdb(message: str) -> bool:
+    """True when DuckDB's error says the file is not a DuckDB database."""
+    return "not a valid DuckDB database" in message
 
 
 def lock_holder(message: str) -> str:
