@@ -147,7 +147,12 @@ class Loader:
                 "delete from raw.loads where load_id = ? and list_contains(?, file)",
                 [self.load_id, files],
             )
-            _from_arrow(connection, "insert into raw.loads by name", self._loads_rows(loaded_at))
+            done = [self.results[index] for index in self.uncommitted]
+            _from_arrow(
+                connection,
+                "insert into raw.loads by name",
+                _loads_rows(self.load_id, done, loaded_at),
+            )
             connection.execute("commit")
         except BaseException:
             connection.execute("rollback")
@@ -176,22 +181,6 @@ class Loader:
                 reasons = result.rejected_by_reason
                 reasons[outcome] = reasons.get(outcome, 0) + count
 
-    def _loads_rows(self, loaded_at: dt.datetime) -> pa.Table:
-        """The raw.loads rows of the files in the transaction: their counts so far."""
-        done = [self.results[index] for index in self.uncommitted]
-        return pa.table(
-            {
-                "load_id": pa.array([self.load_id] * len(done), pa.int64()),
-                "file": pa.array([result.file for result in done], pa.string()),
-                "lines": pa.array([result.lines for result in done], pa.int64()),
-                "inserted": pa.array([result.inserted for result in done], pa.int64()),
-                "duplicates": pa.array([result.duplicates for result in done], pa.int64()),
-                "rejected": pa.array([result.rejected for result in done], pa.int64()),
-                "loaded_at": pa.array([loaded_at] * len(done), pa.timestamp("us")),
-                "seconds": pa.array([round(result.seconds, 3) for result in done], pa.float64()),
-            }
-        )
-
     def _spread(self, seconds: float, lines_by_file: dict[int, int]) -> None:
         """Charge the seconds of a shared step to the files in it, by their share of lines."""
         total = sum(lines_by_file.values())
@@ -201,22 +190,26 @@ class Loader:
 
 def record_skipped(connection: duckdb.DuckDBPyConnection, load_id: int, skipped: list[str]) -> None:
     """A raw.loads row (no lines) for each file in the folders that was not read."""
-    if not skipped:
-        return
-    count = len(skipped)
-    rows = pa.table(
+    if skipped:
+        rows = _loads_rows(load_id, [FileResult(file=file) for file in skipped], utc_now())
+        rows = rows.append_column("skipped_reason", pa.array([SKIPPED_REASON] * len(skipped)))
+        _from_arrow(connection, "insert into raw.loads by name", rows)
+
+
+def _loads_rows(load_id: int, results: list[FileResult], loaded_at: dt.datetime) -> pa.Table:
+    """raw.loads rows of `results`: each file's counts so far."""
+    return pa.table(
         {
-            "load_id": pa.array([load_id] * count, pa.int64()),
-            "file": pa.array(skipped, pa.string()),
-            "lines": pa.array([0] * count, pa.int64()),
-            "inserted": pa.array([0] * count, pa.int64()),
-            "duplicates": pa.array([0] * count, pa.int64()),
-            "rejected": pa.array([0] * count, pa.int64()),
-            "loaded_at": pa.array([utc_now()] * count, pa.timestamp("us")),
-            "skipped_reason": pa.array([SKIPPED_REASON] * count, pa.string()),
+            "load_id": pa.array([load_id] * len(results), pa.int64()),
+            "file": pa.array([result.file for result in results], pa.string()),
+            "lines": pa.array([result.lines for result in results], pa.int64()),
+            "inserted": pa.array([result.inserted for result in results], pa.int64()),
+            "duplicates": pa.array([result.duplicates for result in results], pa.int64()),
+            "rejected": pa.array([result.rejected for result in results], pa.int64()),
+            "loaded_at": pa.array([loaded_at] * len(results), pa.timestamp("us")),
+            "seconds": pa.array([round(result.seconds, 3) for result in results], pa.float64()),
         }
     )
-    _from_arrow(connection, "insert into raw.loads by name", rows)
 
 
 def _from_arrow(connection: duckdb.DuckDBPyConnection, statement: str, table: pa.Table) -> None:
