@@ -41,15 +41,17 @@ def dbt(
     vars: dict | None = None,
     extra: list[str] | None = None,
     check: bool = True,
+    project: Path = REPO,
 ) -> subprocess.CompletedProcess:
-    """Run a dbt command on `db`, with target/ and logs/ under `work` (never the repo's)."""
+    """Run a dbt command on `db`, with target/ and logs/ under `work` (never the repo's), in the
+    repository's dbt project or in `project` (a modified copy)."""
     args = [
         str(BIN / "dbt"),
         command,
         "--profiles-dir",
         str(REPO),
         "--project-dir",
-        str(REPO),
+        str(project),
         "--target-path",
         str(work / "target"),
         "--log-path",
@@ -58,7 +60,7 @@ def dbt(
     if vars is not None:
         args += ["--vars", json.dumps(vars, ensure_ascii=False)]
     args += extra or []
-    result = subprocess.run(args, cwd=REPO, env=_env(db), capture_output=True, text=True)
+    result = subprocess.run(args, cwd=project, env=_env(db), capture_output=True, text=True)
     if check:
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,12 +24,11 @@ MARTS = ["fct_events", "dim_users", "dim_accounts", "dim_memberships"]
 INTERMEDIATE = [
     "int_identity__previous_ids",
     "int_identity__anonymous_ids",
+    "int_events_attributed",
     "int_memberships",
     "int_users",
     "int_accounts",
 ]
-# Incremental bookkeeping: when a row last changed differs by construction between the two.
-BOOKKEEPING = {"changed_load_id", "previous_user_id"}
 
 
 def _message(kind: str, message_id: str, at: str, **fields) -> str:
@@ -36,7 +36,8 @@ def _message(kind: str, message_id: str, at: str, **fields) -> str:
 
 
 # Identity changes that move old events, delivered in later batches than the events they move.
-# p-old is an old user id with events and a membership; an alias in batch 2 merges it into p-new.
+# p-old is an old user id with events and a membership; an alias in batch 1 merges it into p-new,
+# and batch 2 brings messages sent as p-old and as its anonymous id.
 # a-moved first meets p-one (batch 0); a late message of batch 1, earlier, gives it to p-two.
 IDENTITY_CASES = [
     [
@@ -68,9 +69,6 @@ IDENTITY_CASES = [
             "identify", "ic-11", "2026-02-01T11:30:00Z", userId="p-two", anonymousId="a-moved"
         ),
         _message("group", "ic-12", "2026-02-01T11:40:00Z", userId="p-two", groupId="g-ic2"),
-        _message("track", "ic-13", "2026-02-03T09:00:00Z", userId="p-old", event="Task Completed"),
-    ],
-    [
         json.dumps(
             {
                 "type": "alias",
@@ -81,6 +79,11 @@ IDENTITY_CASES = [
             }
         ),
         _message("track", "ic-22", "2026-02-04T10:05:00Z", userId="p-new", event="Task Completed"),
+    ],
+    # after the alias: messages sent as the old user id and as its anonymous id
+    [
+        _message("track", "ic-13", "2026-02-03T09:00:00Z", userId="p-old", event="Task Completed"),
+        _message("page", "ic-23", "2026-02-05T09:00:00Z", anonymousId="a-old", name="Home"),
     ],
 ]
 # A zero look-back proves the re-processing of moved people is exact on its own; with a look-back
@@ -155,41 +158,53 @@ def _batches(work: Path) -> list[Path]:
 def _table_rows(db: Path, table: str, schema: str = "marts") -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        columns = [
-            name
-            for (name,) in con.execute(
-                "select column_name from information_schema.columns"
-                " where table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, table],
-            ).fetchall()
-            if name not in BOOKKEEPING
-        ]
-        rows = con.execute(f"select {', '.join(columns)} from {schema}.{table}").fetchall()
+        rows = con.execute(f"select * from {schema}.{table}").fetchall()
         return sorted(rows, key=repr)
     finally:
         con.close()
+
+
+def _differences(incremental_db: Path, full_db: Path) -> list[str]:
+    """The tables whose rows differ between the two warehouses."""
+    differ = [
+        table
+        for table in MARTS
+        if _table_rows(incremental_db, table) != _table_rows(full_db, table)
+    ]
+    for table in INTERMEDIATE:
+        incremental = _table_rows(incremental_db, table, "intermediate")
+        if incremental != _table_rows(full_db, table, "intermediate"):
+            differ.append(table)
+    return differ
+
+
+def _run_in_batches(work: Path, batches: list[Path], vars: dict, project: Path = REPO) -> Path:
+    """Load each batch and run dbt incrementally after it; return the warehouse."""
+    db = work / "incremental.duckdb"
+    for batch in batches:
+        load(db, batch)
+        dbt("run", db, work / "incremental", vars=vars, project=project)
+    return db
+
+
+def _full_refresh(work: Path, batches: list[Path], vars: dict) -> Path:
+    db = work / "full.duckdb"
+    for batch in batches:
+        load(db, batch)
+    dbt("run", db, work / "full", vars=vars, extra=["--full-refresh"])
+    return db
 
 
 @pytest.mark.parametrize("lookback_days", LOOKBACKS)
 def test_incremental_runs_equal_a_full_refresh(tmp_path, lookback_days):
     vars = {"events_lookback_days": lookback_days}
     batches = _batches(tmp_path)
-    incremental_db = tmp_path / "incremental.duckdb"
-    full_db = tmp_path / "full.duckdb"
-
-    for batch in batches:
-        load(incremental_db, batch)
-        load(full_db, batch)
-        dbt("run", incremental_db, tmp_path / "incremental", vars=vars)
-    dbt("run", full_db, tmp_path / "full", vars=vars, extra=["--full-refresh"])
+    incremental_db = _run_in_batches(tmp_path, batches, vars)
+    full_db = _full_refresh(tmp_path, batches, vars)
 
     events = _table_rows(full_db, "fct_events")
     assert len(events) > 1000, "the fixture world is too small to mean anything"
-    for table in MARTS:
-        assert _table_rows(incremental_db, table) == _table_rows(full_db, table), table
-    for table in INTERMEDIATE:
-        incremental = _table_rows(incremental_db, table, "intermediate")
-        assert incremental == _table_rows(full_db, table, "intermediate"), table
+    assert _differences(incremental_db, full_db) == []
 
     # the identity cases did what they are here for
     con = duckdb.connect(str(full_db), read_only=True)
@@ -207,23 +222,78 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path, lookback_days):
     assert "p-old" not in users and "p-new" in users
 
 
-def test_a_model_run_without_the_identity_models_it_reads_stops_with_a_clear_message(tmp_path):
-    """int_users merges the identity changes recorded by the identity models: run alone after a
-    new load, before them, it would miss those changes. It must refuse, not drift."""
-    db = tmp_path / "warehouse.duckdb"
-    example = (REPO / "tests" / "fixtures" / "worked_example.json").read_text().splitlines()
-    first, second = tmp_path / "first.json", tmp_path / "second.json"
-    first.write_text("\n".join(example[:7]) + "\n")
-    second.write_text("\n".join(example[7:]) + "\n")
-    load(db, first)
-    dbt("run", db, tmp_path, extra=["--select", "+int_users"])
-    load(db, second)
+# Parts of the run scope, each removed in turn from a copy of the project: without any of them
+# an incremental run misses a person whose messages moved, and the sequence must differ from a
+# full refresh. (The scope is a superset; a mutation that only shrinks what is needed anyway
+# would not be caught, so each mutation removes a part that the identity cases need.)
+SCOPE_MUTATIONS = {
+    # the users an anonymous id was seen with: an anonymous-only message or a late pairing
+    # would not touch the person who owns (or owned) the anonymous id
+    "paired users": (
+        "\n    union\n\n    select user_id\n    from paired_users\n",
+        "\n",
+    ),
+    # following alias calls forward: a message of an old user id would not touch the user it
+    # became, an alias would not touch the old owner of the ids it moves
+    "alias closure": (
+        "\n    union\n\n    select alias_calls.user_id\n    from touched_users\n",
+        "\n    union\n\n    select alias_calls.user_id\n"
+        "    from (select '' as user_id) as touched_users\n",
+    ),
+}
 
-    alone = dbt("run", db, tmp_path, extra=["--select", "int_users"], check=False)
+
+@pytest.mark.parametrize("mutation", sorted(SCOPE_MUTATIONS))
+def test_a_smaller_run_scope_breaks_exactness(tmp_path, mutation):
+    """The differential test can fail: with part of the run scope removed, the same batches give
+    incremental tables that differ from a full refresh."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python"))
+        elif source.exists():
+            shutil.copy(source, project / name)
+    scope = project / "models" / "intermediate" / "run" / "int_run__scope.sql"
+    old, new = SCOPE_MUTATIONS[mutation]
+    text = scope.read_text()
+    assert text.count(old) == 1, f"mutation {mutation!r} no longer matches int_run__scope.sql"
+    scope.write_text(text.replace(old, new))
+
+    vars = {"events_lookback_days": 0}
+    batches = _batches(tmp_path)
+    incremental_db = _run_in_batches(tmp_path, batches, vars, project=project)
+    full_db = _full_refresh(tmp_path, batches, vars)
+    assert _differences(incremental_db, full_db) != []
+
+
+def test_a_model_that_fell_behind_catches_up(tmp_path):
+    """Run scope and manifest: a run that builds only some models (here the people and what they
+    read) leaves the others behind; the next run takes in every load since the oldest model's
+    last, so all of them end where a full refresh does. A model run without the run scope stops
+    with what to run instead."""
+    vars = {"events_lookback_days": 0}
+    batches = _batches(tmp_path)
+    db = tmp_path / "incremental.duckdb"
+    load(db, batches[0])
+    dbt("run", db, tmp_path / "incremental", vars=vars)
+    load(db, batches[1])
+
+    alone = dbt(
+        "run", db, tmp_path / "incremental", vars=vars, extra=["--select", "int_users"], check=False
+    )
     assert alone.returncode != 0
-    assert "has not taken in the newest load" in alone.stdout
+    assert "did not build int_run__scope" in alone.stdout
     assert "dbt build --select +int_users" in alone.stdout
 
-    dbt("run", db, tmp_path, extra=["--select", "+int_users"])
-    users = query(db, "select user_id from intermediate.int_users order by user_id")
-    assert users == [("u1",), ("u2",)]
+    dbt("run", db, tmp_path / "incremental", vars=vars, extra=["--select", "+int_users"])
+    manifest = dict(query(db, "select model_name, last_load_id from main.accountable_manifest"))
+    assert manifest["int_users"] > manifest["int_events_attributed"]
+
+    load(db, batches[2])
+    dbt("run", db, tmp_path / "incremental", vars=vars)
+    full_db = _full_refresh(tmp_path, batches, vars)
+    assert _differences(db, full_db) == []
+    manifest = dict(query(db, "select model_name, last_load_id from main.accountable_manifest"))
+    assert len(set(manifest.values())) == 1, manifest

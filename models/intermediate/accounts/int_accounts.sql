@@ -1,32 +1,24 @@
 {#
-    Accounts: every group id seen in any message. created_at is the earliest of the account's
-    "account created" event, its first group call and its first explicitly attributed event
-    (which is the earliest group / track / page / screen message carrying its group id); an
-    account named only by identify or alias context falls back to its first message.
-    Traits are the latest non-null value of each trait across the account's group calls.
-
-    Incremental (unique_key account_id): nothing here depends on identity, so the first / last
-    seen times and counts are merged with the messages of new loads, and the traits of an account
-    with a new group call are taken again from all of its group calls.
+    Incremental: each account of the run scope is recomputed from all of its messages; the
+    pre-hook removed their rows.
 #}
 {{
     config(
         materialized='incremental',
-        unique_key='account_id',
-        incremental_strategy='delete+insert',
+        incremental_strategy='append',
         on_schema_change='fail',
-        post_hook=watermark_hooks(),
+        pre_hook="{{ forget_run_scope('account_id', 'account') }}",
     )
 }}
 {%- set config = accountable_config() %}
 {%- set traits = ['name', 'plan'] + config['account_traits'] %}
-{%- set watermark = incremental_watermark() %}
+{%- set scoped = run_is_scoped() %}
 
-{#- the messages (ten million rows) are read in filtered CTEs, never through one shared CTE:
-    DuckDB materializes a CTE that is read twice. #}
+{#- the messages are read by each CTE that needs them, never through one shared CTE
+    (docs/DEVELOPING.md) #}
 with
 
-new_seen as (
+seen as (
     select
         group_id as account_id,
         min(
@@ -39,41 +31,9 @@ new_seen as (
     from {{ ref('int_segment_messages') }}
     where
         group_id is not null
-        and {{ loaded_after(watermark) }}
+        and {{ in_run_scope('group_id', 'account', scoped) }}
     group by group_id
 ),
-
-{% if watermark is not none %}
-known as (
-    select * from {{ this }}
-),
-
-seen as (
-    select
-        new_seen.account_id,
-        least(
-            coalesce(new_seen.first_event_at, known.first_event_at),
-            coalesce(known.first_event_at, new_seen.first_event_at)
-        ) as first_event_at,
-        least(new_seen.first_seen_at, coalesce(known.first_seen_at, new_seen.first_seen_at))
-            as first_seen_at,
-        greatest(new_seen.last_seen_at, coalesce(known.last_seen_at, new_seen.last_seen_at))
-            as last_seen_at,
-        new_seen.message_count + coalesce(known.message_count, 0) as message_count,
-        new_seen.group_calls + coalesce(known.group_calls, 0) as group_calls,
-        new_seen.group_calls > 0 as has_new_group_call
-    from new_seen
-    left join known
-        on new_seen.account_id = known.account_id
-),
-{% else %}
-seen as (
-    select
-        *,
-        group_calls > 0 as has_new_group_call
-    from new_seen
-),
-{% endif %}
 
 group_traits as (
     select
@@ -86,11 +46,7 @@ group_traits as (
     where
         message_type = 'group'
         and group_id is not null
-        and group_id in (
-            select seen.account_id
-            from seen
-            where seen.has_new_group_call
-        )
+        and {{ in_run_scope('group_id', 'account', scoped) }}
     group by group_id
 ),
 
@@ -98,13 +54,7 @@ final as (
     select
         seen.account_id,
         {% for trait in traits %}
-        {% if watermark is not none %}
-        case
-            when seen.has_new_group_call then group_traits.{{ trait }} else known.{{ trait }}
-        end as {{ trait }},
-        {% else %}
         group_traits.{{ trait }},
-        {% endif %}
         {% endfor %}
         coalesce(seen.first_event_at, seen.first_seen_at) as created_at,
         seen.first_event_at,
@@ -115,10 +65,6 @@ final as (
     from seen
     left join group_traits
         on seen.account_id = group_traits.account_id
-    {% if watermark is not none %}
-    left join known
-        on seen.account_id = known.account_id
-    {% endif %}
 )
 
 select * from final

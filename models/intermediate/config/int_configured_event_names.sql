@@ -1,7 +1,7 @@
 with
 
 events as (
-    select * from {{ ref('fct_events') }}
+    select * from {{ ref('int_events_attributed') }}
 ),
 
 configured_event_names as (

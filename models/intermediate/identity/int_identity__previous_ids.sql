@@ -2,23 +2,9 @@
     Alias calls: `previousId` (an anonymous id or an old user id) is now known as `userId`.
     Chains (a -> b, b -> c) are followed to their end, so every previous id maps to the user id
     it finally became. When one previous id was aliased twice, its earliest alias wins.
-
-    Incremental: alias calls are few, so every run maps them all again, and writes only the
-    mappings that are new or changed, with the user a changed id belonged to before
-    (previous_user_id) and the load of the change (changed_load_id): the models downstream
-    rebuild the people whose messages changed owner.
+    Alias calls are few: every run maps them all again (a table, not incremental).
 #}
-{{
-    config(
-        materialized='incremental',
-        unique_key='previous_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        post_hook=watermark_hooks(),
-    )
-}}
-{%- set watermark = incremental_watermark() %}
-{%- set current_load = current_raw_load_id() %}
+{{ config(materialized='table') }}
 
 with recursive
 
@@ -88,30 +74,12 @@ mapped as (
     where depth_rank = 1
 ),
 
-{% if watermark is none %}
 final as (
     select
         previous_id,
         user_id,
-        alias_hops,
-        {{ owner_change_columns(none, none, current_load) }}
+        alias_hops
     from mapped
 )
-{% else %}
-final as (
-    select
-        mapped.previous_id,
-        mapped.user_id,
-        mapped.alias_hops,
-        {{ owner_change_columns('known', 'mapped', current_load) }}
-    from mapped
-    left join {{ this }} as known
-        on mapped.previous_id = known.previous_id
-    where
-        known.previous_id is null
-        or known.user_id != mapped.user_id
-        or known.alias_hops != mapped.alias_hops
-)
-{% endif %}
 
 select * from final

@@ -22,7 +22,7 @@ active_days as (
 ),
 
 events as (
-    select * from {{ ref('fct_events') }}
+    select * from {{ ref('int_events_attributed') }}
 ),
 
 periods as (
