@@ -51,23 +51,7 @@ account_milestones as (
     cross join milestone_definitions
 ),
 
--- memberships whose role the milestone does not exclude (a null role is never excluded)
-counting_memberships as (
-    select
-        milestone_definitions.milestone,
-        memberships.account_id,
-        memberships.user_id,
-        memberships.joined_at,
-        memberships.left_at
-    from memberships
-    cross join milestone_definitions
-    left join milestone_excluded_roles
-        on
-            milestone_definitions.milestone = milestone_excluded_roles.milestone
-            and memberships.role = milestone_excluded_roles.role
-    where milestone_excluded_roles.role is null
-),
-
+-- the members each milestone does not count: their role is one it excludes (a null role never is)
 excluded_members as (
     select
         milestone_excluded_roles.milestone,
@@ -78,8 +62,25 @@ excluded_members as (
         on memberships.role = milestone_excluded_roles.role
 ),
 
--- events that count toward an entry: attributed to the account, inside the window, not by a
--- member with an excluded role
+counting_memberships as (
+    select
+        milestone_definitions.milestone,
+        memberships.account_id,
+        memberships.user_id,
+        memberships.joined_at,
+        memberships.left_at
+    from memberships
+    cross join milestone_definitions
+    left join excluded_members
+        on
+            milestone_definitions.milestone = excluded_members.milestone
+            and memberships.account_id = excluded_members.account_id
+            and memberships.user_id = excluded_members.user_id
+    where excluded_members.user_id is null
+),
+
+-- events that count toward an entry: attributed to the account, inside the window, not by an
+-- excluded member
 requirement_events as (
     select
         milestone_requirements.milestone,
