@@ -65,36 +65,16 @@ entity_traits as (
         on entity_accounts.trait_account_id = accounts.account_id
 ),
 
-step_counts as (
+step_conversions as (
     select
         funnel,
         breakdown_value,
         step_number,
         step_event,
         level,
-        count(reached_at) as entities,
-        {{ median('seconds_from_previous') }} as median_seconds_from_previous
+        {{ funnel_step_conversion(['breakdown_value']) }}
     from entity_traits
     group by funnel, breakdown_value, step_number, step_event, level
-),
-
-with_previous as (
-    select
-        funnel,
-        breakdown_value,
-        step_number,
-        step_event,
-        level,
-        entities,
-        coalesce(
-            lag(entities) over (partition by funnel, breakdown_value order by step_number),
-            entities
-        ) as previous_entities,
-        first_value(entities) over (
-            partition by funnel, breakdown_value order by step_number
-        ) as start_entities,
-        median_seconds_from_previous
-    from step_counts
 ),
 
 final as (
@@ -106,10 +86,10 @@ final as (
         step_event,
         level,
         entities,
-        {{ safe_ratio('entities', 'previous_entities') }} as conversion_from_previous,
-        {{ safe_ratio('entities', 'start_entities') }} as conversion_from_start,
+        conversion_from_previous,
+        conversion_from_start,
         median_seconds_from_previous
-    from with_previous
+    from step_conversions
 )
 
 select * from final
