@@ -1,8 +1,3 @@
-{#
-    One row per account (group id), with its latest traits, creation time, members and the
-    activation and habit-moment milestones
-    (the achieved_at of the milestones named `activation` and `habit_moment`, when configured).
-#}
 {%- set traits = ['name', 'plan'] + accountable_config()['account_traits'] %}
 
 with
