@@ -4,14 +4,55 @@
     omitted optional keys filled with their defaults, numbers as ints. A bad entry stops the run
     at compile time with a message naming it.
 #}
+{#
+    The default of every var: the demo product's configuration (contract section 4). Written only
+    here: dbt_project.yml sets no vars, so a var set there or with --vars replaces its key whole.
+#}
+{% macro _config_defaults() %}
+    {{ return({
+        'active_events': [],
+        'retention_periods': ['week', 'month'],
+        'milestones': {
+            'activation': {
+                'window_days': 14,
+                'min_members': 2,
+                'exclude_roles': ['billing_admin', 'viewer'],
+                'required_events': [{'event': 'Task Completed', 'min_count': 1, 'min_users': 1}],
+            },
+            'habit_moment': {
+                'window_days': 7,
+                'required_events': [{'event': 'Task Completed', 'min_count': 5, 'min_users': 2}],
+            },
+        },
+        'funnels': {
+            'onboarding': {
+                'level': 'account',
+                'conversion_window_days': 14,
+                'steps': ['Account Created', 'Invite Sent', 'Project Created', 'Task Completed'],
+            },
+        },
+        'lifecycle_events': {
+            'account_created': 'Account Created',
+            'user_added': 'Account Added User',
+            'user_removed': 'Account Removed User',
+        },
+        'account_traits': ['industry', 'employees'],
+        'funnel_breakdown_trait': 'plan',
+        'user_traits': [],
+        'events_lookback_days': 0,
+    }) }}
+{% endmacro %}
+
+
 {% macro accountable_config() %}
     {% set errors = [] %}
+    {% set defaults = _config_defaults() %}
 
     {# ---------- active_events ---------- #}
-    {% set active_events = _config_string_list(var('active_events', []), 'active_events', errors) %}
+    {% set active_events = _config_string_list(var('active_events', defaults['active_events']), 'active_events', errors) %}
 
     {# ---------- retention_periods ---------- #}
-    {% set retention_periods = _config_string_list(var('retention_periods', ['week', 'month']), 'retention_periods', errors) %}
+    {% set retention_periods = _config_string_list(var('retention_periods', defaults['retention_periods']), 'retention_periods', errors) %}
     {% for period in retention_periods %}
         {% if period not in ['day', 'week', 'month'] %}
             {% do errors.append("retention_periods: unknown period '" ~ period ~ "' (use day, week or month)") %}
@@ -22,7 +63,7 @@
     {% endif %}
 
     {# ---------- milestones ---------- #}
-    {% set raw_milestones = var('milestones', {}) %}
+    {% set raw_milestones = var('milestones', defaults['milestones']) %}
     {% set milestones = {} %}
     {% if raw_milestones is not mapping %}
         {% do errors.append("milestones: expected a mapping of name -> definition, got " ~ raw_milestones) %}
@@ -77,7 +118,7 @@
     {% endif %}
 
     {# ---------- funnels ---------- #}
-    {% set raw_funnels = var('funnels', {}) %}
+    {% set raw_funnels = var('funnels', defaults['funnels']) %}
     {% set funnels = {} %}
     {% if raw_funnels is not mapping %}
         {% do errors.append("funnels: expected a mapping of name -> definition, got " ~ raw_funnels) %}
@@ -115,11 +156,7 @@
     {% endif %}
 
     {# ---------- lifecycle events, traits, incremental lookback ---------- #}
-    {% set lifecycle_defaults = {
-        'account_created': 'Account Created',
-        'user_added': 'Account Added User',
-        'user_removed': 'Account Removed User',
-    } %}
+    {% set lifecycle_defaults = defaults['lifecycle_events'] %}
     {% set raw_lifecycle = var('lifecycle_events', lifecycle_defaults) %}
     {% set lifecycle_events = {} %}
     {% if raw_lifecycle is not mapping %}
@@ -139,8 +176,8 @@
         {% do lifecycle_events.update({key: value | string}) %}
     {% endfor %}
 
-    {% set account_traits = _config_string_list(var('account_traits', []), 'account_traits', errors) %}
-    {% set user_traits = _config_string_list(var('user_traits', []), 'user_traits', errors) %}
+    {% set account_traits = _config_string_list(var('account_traits', defaults['account_traits']), 'account_traits', errors) %}
+    {% set user_traits = _config_string_list(var('user_traits', defaults['user_traits']), 'user_traits', errors) %}
     {% set account_columns = ['account_id', 'created_at', 'first_seen_at', 'last_seen_at', 'message_count',
                               'group_calls', 'member_count', 'members_ever', 'activated_at', 'habit_moment_at'] %}
     {% set user_columns = ['user_id', 'first_seen_at', 'last_seen_at', 'message_count', 'identify_calls',
@@ -151,7 +188,7 @@
     {% for trait in user_traits if trait in user_columns %}
         {% do errors.append("user_traits: '" ~ trait ~ "' is a column dim_users computes; it cannot be a trait column") %}
     {% endfor %}
-    {% set funnel_breakdown_trait = var('funnel_breakdown_trait', 'plan') %}
+    {% set funnel_breakdown_trait = var('funnel_breakdown_trait', defaults['funnel_breakdown_trait']) %}
     {% set account_trait_columns = ['name', 'plan'] + (account_traits | reject('in', ['name', 'plan']) | list) %}
     {% if funnel_breakdown_trait not in account_trait_columns %}
         {% do errors.append("funnel_breakdown_trait: '" ~ funnel_breakdown_trait ~ "' is not an account trait column (use one of "
@@ -162,7 +199,7 @@
             {% do errors.append("traits: '" ~ trait ~ "' is not usable as a column name (letters, digits, _)") %}
         {% endif %}
     {% endfor %}
-    {% set events_lookback_days = _config_int(var('events_lookback_days', 0), 'events_lookback_days', 0, errors) %}
+    {% set events_lookback_days = _config_int(var('events_lookback_days', defaults['events_lookback_days']), 'events_lookback_days', 0, errors) %}
 
     {% if errors %}
         {{ exceptions.raise_compiler_error(

@@ -1,8 +1,6 @@
 {#
-    Contract section 3, Activity: an activity event is a track event with a resolved user (pages,
-    screens and account-level events with no user are not activity) whose name is in var
-    `active_events`, or any track event when that list is empty. The one place this rule is
-    written; a boolean SQL expression for a where clause, over fct_events-shaped columns.
+    The activity rule (contract section 3, Activity), written only here: a boolean SQL expression
+    over fct_events-shaped columns, for a where clause.
 #}
 {% macro is_activity_event(event_type='event_type', event_name='event_name', user_id='user_id') -%}
     {%- set active_events = accountable_config()['active_events'] -%}

@@ -1,9 +1,7 @@
 {#
-    Contract section 3, Memberships: a membership is active at moment `at` when
-    joined_at <= at and (left_at is null or at < left_at). The one place this rule is written.
-    An open membership (left_at null) is written as ending at the end of time: one inequality
-    instead of an `or` keeps joins on this condition hash joins (an `or` makes DuckDB fall back
-    to a nested-loop join, seconds become minutes at ten million events).
+    Whether a membership is active at moment `at` (contract section 3, Memberships), written only
+    here. An open membership (left_at null) is written as ending at the end of time, so the
+    condition has no `or` (docs/DEVELOPING.md, Performance notes).
 #}
 {% macro membership_is_active(joined_at, left_at, at) -%}
     ({{ joined_at }} <= {{ at }} and {{ at }} < coalesce({{ left_at }}, cast('9999-12-31' as {{ dbt.type_timestamp() }})))

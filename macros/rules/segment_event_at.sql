@@ -1,12 +1,7 @@
 {#
-    Contract section 3, Time: the moment an event happened, in UTC.
-    - originalTimestamp present: corrected upstream already, so `timestamp`;
-    - timestamp, sentAt and receivedAt all present: receivedAt - (sentAt - timestamp), which
-      removes the sending device's clock skew;
-    - else timestamp, else receivedAt, else sentAt.
-    The loader guarantees at least one of the four is a valid time, and rejects messages whose
-    event time by this rule is implausible: it computes the rule itself (EVENT_US_SQL in
-    src/accountable/load/rules.py), and a pytest checks that both agree.
+    The moment an event happened, in UTC (contract section 3, Time). The loader, outside dbt,
+    computes the same rule to reject implausible times (EVENT_US_SQL in
+    src/accountable/load/rules.py); a pytest checks that both agree.
 #}
 {% macro segment_event_at(timestamp='timestamp', original_timestamp='original_timestamp',
                           sent_at='sent_at', received_at='received_at') -%}

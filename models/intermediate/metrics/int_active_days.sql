@@ -1,8 +1,3 @@
-{#
-    One row per entity (account or user) per UTC day on which it had an activity event: the
-    shared input of retention and of the active-entity time series. An account is active on a day
-    when an activity event is attributed to it; a user when they performed one, whatever account.
-#}
 with
 
 activity_events as (

@@ -1,10 +1,3 @@
-{#
-    Activity events (contract section 3, Activity; the rule is macro is_activity_event): track
-    events with a resolved user whose name is in var active_events (every track name when the
-    list is empty). Whatever their account: account_id is null for unattributed ones. The one
-    input of every activity metric (daily activity, DAU/WAU/MAU, retention). A view: a filter
-    over fct_events, cheaper to re-read than to copy on every run.
-#}
 {{ config(materialized='view') }}
 with
 

@@ -1,11 +1,7 @@
 {#
-    Cohort retention for accounts and users (contract section 3, Retention), for every period in
-    var retention_periods. An account's cohort is the period of its created_at, a user's the
-    period of their first_seen_at; an entity is retained in period number k (0 = the cohort's
-    own period) when it has at least one activity event in that period (accounts: events
-    attributed to it; users: all of their activity events, whatever account). The triangle is
-    complete: every cohort gets a row for every k from 0 to the period holding the latest event_at
-    in fct_events (at least k = 0), with zeros where nobody came back.
+    Every period of var retention_periods in one pass (the period is a column). The triangle is
+    completed from the cohort sizes times the period numbers up to the latest event's period,
+    then joined to the retained counts, so periods nobody came back in hold zeros.
 #}
 with
 

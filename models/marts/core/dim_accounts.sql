@@ -1,8 +1,3 @@
-{#
-    One row per account (group id), with its latest traits, creation time, members and the
-    activation and habit-moment milestones
-    (the achieved_at of the milestones named `activation` and `habit_moment`, when configured).
-#}
 {%- set traits = ['name', 'plan'] + accountable_config()['account_traits'] %}
 
 with
@@ -15,8 +10,8 @@ memberships as (
     select * from {{ ref('int_memberships') }}
 ),
 
-milestones as (
-    select * from {{ ref('fct_account_milestones') }}
+account_milestones as (
+    select * from {{ ref('int_account_milestones') }}
 ),
 
 named_milestones as (
@@ -24,7 +19,7 @@ named_milestones as (
         account_id,
         max(case when milestone = 'activation' then achieved_at end) as activated_at,
         max(case when milestone = 'habit_moment' then achieved_at end) as habit_moment_at
-    from milestones
+    from account_milestones
     group by account_id
 ),
 

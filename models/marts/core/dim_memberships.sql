@@ -1,7 +1,3 @@
-{#
-    One row per user x account membership (rules in int_memberships), with the member's activity
-    in that account from fct_events.
-#}
 with
 
 memberships as (

@@ -1,6 +1,3 @@
-{#
-    One row per person (resolved user id), with traits and the accounts they belong to.
-#}
 {%- set traits = ['email', 'name'] + accountable_config()['user_traits'] %}
 
 with

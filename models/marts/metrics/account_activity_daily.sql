@@ -1,8 +1,3 @@
-{#
-    One row per account per UTC day with activity: the activity events attributed to the account
-    that day (rule: macro is_activity_event) and the distinct users who performed them.
-    Days without activity have no row.
-#}
 with
 
 activity_events as (

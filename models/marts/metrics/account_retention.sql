@@ -1,7 +1,3 @@
-{#
-    Account cohort retention, one row per period (day, week, month: var retention_periods) per
-    cohort per period number. The rule and the complete triangle are int_cohort_retention's.
-#}
 with
 
 cohort_retention as (

@@ -1,14 +1,7 @@
 {#
-    One row per funnel per entity that entered it per step (contract section 3, Funnels), for
-    the funnels of var funnels: when the entity reached the step, null when it did not.
-    An entity (an account at level account, a user at level user) enters at its first event of
-    step 1. It reaches step k at its earliest event of step k at or after the moment it reached
-    step k-1 and no later than entry + conversion_window_days; other events may come in between.
-    Account level: the events attributed to the account, by any member or none (account-level
-    events count). User level: the user's events, whatever account. Steps match
-    fct_events.event_name (pages are "Page Viewed", screens "Screen Viewed").
-    Generic over funnels: the steps are definition rows; the sequential rule is unrolled once per
-    step position up to the longest funnel.
+    Generic over funnels: the steps are definition rows (funnel_step_rows), and the sequential
+    rule is unrolled once per step position (reached_step_k from reached_step_k-1), up to the
+    longest funnel.
 #}
 {%- set max_steps = funnel_max_steps() %}
 

@@ -1,11 +1,3 @@
-{#
-    One row per funnel per value of an account trait per step: funnel_conversion broken down by
-    the account trait named in var funnel_breakdown_trait (default plan; name, plan or a trait of
-    var account_traits). Account-level funnels use the account's trait; user-level funnels the
-    trait of the user's first account (earliest joined_at, then the smaller account id), null for
-    a user with no membership. Traits are the latest values, not the values at entry.
-    Rates as in funnel_conversion; only trait values with at least one entrant have rows.
-#}
 {%- set trait = funnel_breakdown_trait() %}
 
 with
@@ -44,8 +36,7 @@ entity_accounts as (
             else first_accounts.account_id
         end as trait_account_id
     from funnel_entities
-    -- an equality join only (a filter in the condition makes it a nested-loop join); the case
-    -- above uses the first account for user-level funnels only
+    -- an equality join only (docs/DEVELOPING.md); the case above keeps it to user-level funnels
     left join first_accounts
         on funnel_entities.entity_id = first_accounts.user_id
 ),
@@ -65,36 +56,16 @@ entity_traits as (
         on entity_accounts.trait_account_id = accounts.account_id
 ),
 
-step_counts as (
+step_conversions as (
     select
         funnel,
         breakdown_value,
         step_number,
         step_event,
         level,
-        count(reached_at) as entities,
-        {{ median('seconds_from_previous') }} as median_seconds_from_previous
+        {{ funnel_step_conversion(['breakdown_value']) }}
     from entity_traits
     group by funnel, breakdown_value, step_number, step_event, level
-),
-
-with_previous as (
-    select
-        funnel,
-        breakdown_value,
-        step_number,
-        step_event,
-        level,
-        entities,
-        coalesce(
-            lag(entities) over (partition by funnel, breakdown_value order by step_number),
-            entities
-        ) as previous_entities,
-        first_value(entities) over (
-            partition by funnel, breakdown_value order by step_number
-        ) as start_entities,
-        median_seconds_from_previous
-    from step_counts
 ),
 
 final as (
@@ -106,10 +77,10 @@ final as (
         step_event,
         level,
         entities,
-        {{ safe_ratio('entities', 'previous_entities') }} as conversion_from_previous,
-        {{ safe_ratio('entities', 'start_entities') }} as conversion_from_start,
+        conversion_from_previous,
+        conversion_from_start,
         median_seconds_from_previous
-    from with_previous
+    from step_conversions
 )
 
 select * from final

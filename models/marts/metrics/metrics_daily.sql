@@ -1,12 +1,3 @@
-{#
-    One row per UTC day from the first to the last day with an activity event (a date spine: days
-    without activity are present, with zeros). Active accounts and users over rolling windows
-    ending on that day, inclusive: 1 day (DAU), 7 days (WAU: the day and the 6 before) and
-    28 days (MAU). An account is active on a day when an activity event is attributed to it; a
-    user when they performed an activity event, whatever account. accounts_existing counts the
-    accounts created on or before the day (UTC date of created_at), users_existing the users first
-    seen on or before it.
-#}
 with
 
 active_days as (
