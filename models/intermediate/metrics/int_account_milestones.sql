@@ -22,7 +22,7 @@ memberships as (
 ),
 
 events as (
-    select * from {{ ref('fct_events') }}
+    select * from {{ ref('int_events_attributed') }}
 ),
 
 milestone_definitions as (

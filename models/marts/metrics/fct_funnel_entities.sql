@@ -8,7 +8,7 @@
 with
 
 events as (
-    select * from {{ ref('fct_events') }}
+    select * from {{ ref('int_events_attributed') }}
 ),
 
 funnel_steps as (
