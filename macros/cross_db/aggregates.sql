@@ -20,6 +20,27 @@
 {%- endmacro %}
 
 
+{#-
+    earliest_value(value, order_by): the value of the row with the smallest `order_by` among rows
+    where `value` is not null (the mirror of latest_value).
+-#}
+{% macro earliest_value(value, order_by) -%}
+    {{ return(adapter.dispatch('earliest_value', 'accountable')(value, order_by)) }}
+{%- endmacro %}
+
+{% macro default__earliest_value(value, order_by) -%}
+    min_by({{ value }}, row({{ order_by | join(', ') }})) filter (where {{ value }} is not null)
+{%- endmacro %}
+
+{% macro duckdb__earliest_value(value, order_by) -%}
+    arg_min({{ value }}, row({{ order_by | join(', ') }})) filter (where {{ value }} is not null)
+{%- endmacro %}
+
+{% macro spark__earliest_value(value, order_by) -%}
+    min_by({{ value }}, struct({{ order_by | join(', ') }})) filter (where {{ value }} is not null)
+{%- endmacro %}
+
+
 {#- Portable boolean "any row matches" aggregate. -#}
 {% macro bool_any(condition) -%}
     (max(case when {{ condition }} then 1 else 0 end) = 1)

@@ -191,19 +191,19 @@
 
 {#
     The rows of `new_rows` (a CTE name) that a delete+insert incremental model must write: those
-    whose key is not in the model's table yet, and those that differ from the row stored under
-    their key in any column. A re-processed row that comes out the same costs no delete and no
-    insert (docs/DEVELOPING.md). Only for a scoped run: the model's table exists.
+    whose key is not in the model's table yet, and those whose `columns` differ from the row
+    stored under their key (`columns`: the ones a re-processed row can change; the others are
+    fixed for a key). A re-processed row that comes out the same costs no delete and no insert
+    (docs/DEVELOPING.md). Only for a scoped run: the model's table exists.
 #}
-{% macro rows_that_changed(new_rows, key) -%}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+{% macro rows_that_changed(new_rows, key, columns) -%}
     select {{ new_rows }}.*
     from {{ new_rows }}
     left join {{ this }} as stored
         on {{ new_rows }}.{{ key }} = stored.{{ key }}
     where
         stored.{{ key }} is null
-        {%- for column in columns if column != key %}
-        or {{ new_rows }}.{{ adapter.quote(column) }} is distinct from stored.{{ adapter.quote(column) }}
+        {%- for column in columns %}
+        or {{ new_rows }}.{{ column }} is distinct from stored.{{ column }}
         {%- endfor %}
 {%- endmacro %}

@@ -36,10 +36,12 @@
 
 {#
     Every message, resolved (int_messages_identified columns), that belongs to one of `users` (a
-    CTE with a user_id column). `messages` is int_segment_messages: the scans pick messages by
-    the ids as sent (the user id and the old ids an alias merged into it; the anonymous ids
-    stitched to the user), which is cheap before resolving identity and slow after it; the last
-    filter keeps exactly the resolved owners.
+    relation or a parenthesized subquery with a user_id column: not a CTE, which DuckDB would
+    materialize and which would then keep the filters out of the scans, docs/DEVELOPING.md).
+    `messages` is int_segment_messages: the scans pick messages by the ids as sent (the user id
+    and the old ids an alias merged into it; the anonymous ids stitched to the user), which is
+    cheap before resolving identity and slow after it; the last filter keeps exactly the
+    resolved owners.
 #}
 {% macro messages_of_users(messages, users, anonymous_ids, previous_ids) -%}
     {%- set picked -%}
@@ -47,11 +49,11 @@
         select *
         from {{ messages }}
         where user_id in (
-            select user_id from {{ users }}
+            select users.user_id from {{ users }} as users
             union all
             select previous_id
             from {{ previous_ids }}
-            where user_id in (select user_id from {{ users }})
+            where user_id in (select users.user_id from {{ users }} as users)
         )
 
         union all
@@ -63,7 +65,7 @@
             and anonymous_id in (
                 select anonymous_id
                 from {{ anonymous_ids }}
-                where user_id in (select user_id from {{ users }})
+                where user_id in (select users.user_id from {{ users }} as users)
             )
     )
     {%- endset -%}
@@ -71,5 +73,5 @@
     from (
         {{ identify_messages(picked, previous_ids, anonymous_ids) }}
     ) as owned
-    where owned.user_id in (select user_id from {{ users }})
+    where owned.user_id in (select users.user_id from {{ users }} as users)
 {%- endmacro %}

@@ -123,7 +123,8 @@ final as (
 )
 
 {% if scoped -%}
-{{ rows_that_changed('final', 'event_id') }}
+{#- a stored event's message never changes: only who and which account it belongs to can #}
+{{ rows_that_changed('final', 'event_id', ['user_id', 'account_id', 'attribution']) }}
 {%- else -%}
 select * from final
 {%- endif %}

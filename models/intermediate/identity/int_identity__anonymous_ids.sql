@@ -46,27 +46,23 @@ pairs as (
         and {{ in_run_scope('previous_id', 'anonymous_id', scoped) }}
 ),
 
-ranked as (
+earliest_pairs as (
     select
         anonymous_id,
-        user_id,
-        event_at,
-        row_number() over (
-            partition by anonymous_id
-            order by event_at, message_id
-        ) as pair_rank
+        {{ earliest_value('user_id', ['event_at', 'message_id']) }} as user_id,
+        min(event_at) as identified_at
     from pairs
+    group by anonymous_id
 ),
 
 final as (
     select
-        ranked.anonymous_id,
-        coalesce(previous_ids.user_id, ranked.user_id) as user_id,
-        ranked.event_at as identified_at
-    from ranked
+        earliest_pairs.anonymous_id,
+        coalesce(previous_ids.user_id, earliest_pairs.user_id) as user_id,
+        earliest_pairs.identified_at
+    from earliest_pairs
     left join previous_ids
-        on ranked.user_id = previous_ids.previous_id
-    where ranked.pair_rank = 1
+        on earliest_pairs.user_id = previous_ids.previous_id
 )
 
 select * from final

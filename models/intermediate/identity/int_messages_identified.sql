@@ -3,8 +3,7 @@
     message with only an anonymous id, the user that anonymous id was stitched to (null when it
     never was). The rule is macro identify_messages, which incremental runs also apply to the few
     messages they pick out before resolving them.
-    A view: persisting ten million rows costs far more than recomputing two hash joins in each
-    of the few models that read it.
+    A view (docs/DEVELOPING.md, performance notes).
 #}
 {{ config(materialized='view') }}
 with

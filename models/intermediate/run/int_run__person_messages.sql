@@ -14,16 +14,11 @@
 with
 
 {% if from_load is not none %}
-scope_users as (
-    select entity_id as user_id
-    from {{ ref('int_run__scope') }}
-    where entity_type = 'user'
-),
-
 person_messages as (
     {{ messages_of_users(
         ref('int_segment_messages'),
-        'scope_users',
+        '(select scope.entity_id as user_id from ' ~ ref('int_run__scope')
+        ~ ' as scope where scope.entity_type = \'user\')',
         ref('int_identity__anonymous_ids'),
         ref('int_identity__previous_ids'),
     ) }}

@@ -13,6 +13,7 @@
 {%- set lookback_days = accountable_config()['events_lookback_days'] %}
 
 -- depends_on: {{ ref('int_segment_messages') }}
+-- depends_on: {{ ref('int_identity__previous_ids') }}
 
 with recursive
 
@@ -110,18 +111,22 @@ touched_users (user_id) as (
         on touched_users.user_id = alias_calls.previous_id
 ),
 
--- ids whose resolution a new alias call can change: its previous id and every id that an alias
--- call leads to it
-realiased_ids (id) as (
+-- ids whose resolution a new alias call can change: its previous id, and every id whose alias
+-- chain now passes through it (a subset of the ids that now resolve to the same user)
+realiased_ids as (
     select id
     from new_alias_ids
 
     union
 
-    select alias_calls.previous_id as id
-    from realiased_ids
-    inner join alias_calls
-        on realiased_ids.id = alias_calls.user_id
+    select previous_ids.previous_id as id
+    from {{ ref('int_identity__previous_ids') }} as previous_ids
+    where previous_ids.user_id in (
+        select coalesce(new_ends.user_id, new_alias_ids.id)
+        from new_alias_ids
+        left join {{ ref('int_identity__previous_ids') }} as new_ends
+            on new_alias_ids.id = new_ends.previous_id
+    )
 ),
 
 -- anonymous ids to resolve again: newly paired with a user id, or paired with a re-aliased id
