@@ -1,25 +1,32 @@
 """`accountable generate`: determinism, coverage of every message kind, and a truth that follows the
 contract.
 
-The truth check re-derives everything from the written files with a plain, independent reading of
-CONTRACT.md section 3 (as a loader would see the files: sorted paths, rejects, first copy wins,
-batch-level fill-in) and compares it with `truth/*.csv`.
+The files are read back as a user's warehouse would see them: landed by `accountable load` (sorted
+paths, rejects, first copy wins, batch-level fill-in), each landed message becomes a truth Record
+(its time computed from the timestamps the loader parsed), and the truth module's reading of
+CONTRACT.md section 3 is applied to the whole world at once. The generator wrote `truth/*.csv`
+from its own records, with the times it meant, one account at a time: the two must agree. The
+reading itself is held to the contract's worked example below, and the models to the truth in
+test_generated_truth.py: one Python reading of the contract, checked from both sides.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
-from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import orjson
 import pytest
 
 from accountable.generate import GenerateError, generate
-from accountable.generate.truth import MAIN, AmbiguousWorld, Record, derive
+from accountable.generate.truth import BATCH, MAIN, AmbiguousWorld, Record, derive, event_at
 from accountable.load import REASONS
+from dbt_runner import load
 
 SMALL = {"accounts": 8, "days": 40, "seed": 7, "start": "2026-01-05", "lines_per_file": 800}
 TYPES = {"identify", "group", "track", "page", "screen", "alias"}
@@ -51,14 +58,118 @@ def _files(out: Path) -> dict[str, bytes]:
     }
 
 
-# ------------------------------------------------------------------ a loader's reading of the files
+# ------------------------------------------------------------------ the files, as landed
+LANDED_SQL = """
+with landed as (
+    select * from raw.identifies
+    union all by name select * from raw.groups
+    union all by name select * from raw.tracks
+    union all by name select * from raw.pages
+    union all by name select * from raw.screens
+    union all by name select * from raw.aliases
+)
+select
+    message_id, type, user_id, anonymous_id, previous_id,
+    coalesce(group_id, context_group_id), event, properties ->> 'role',
+    epoch_ms(timestamp), epoch_ms(original_timestamp), epoch_ms(sent_at), epoch_ms(received_at),
+    message, _file
+from landed
+order by _file, _line
+"""
+
+
+@dataclass(frozen=True)
+class Landed:
+    """What `accountable load` made of the generated files."""
+
+    records: list[Record]
+    """Every inserted message (the first copy of each), in load order."""
+    messages: dict[str, dict]
+    """message id -> the message as landed (batch elements filled in)."""
+    first_file: dict[str, str]
+    """message id -> name of the file its first copy came from."""
+    rejected: Counter
+    """reason -> lines rejected."""
+    duplicates: int
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _iso_ms(ms: int) -> str:
+    return _iso(datetime.fromtimestamp(ms / 1000, UTC))
+
+
+def _landed_record(row: tuple) -> Record:
+    """A landed message as a truth Record, its time read from the timestamps the loader parsed."""
+    mid, kind, user, anon, previous, group, event, role, *times, message, file = row
+    timestamp, original, sent, received = times
+    at = event_at(timestamp, original, sent, received)
+    return Record(
+        at=at,
+        received=at if received is None else received,
+        type=kind,
+        user=user,
+        anonymous_id=anon,
+        previous_id=previous,
+        group=group,
+        event=event,
+        role=role,
+        message_id=mid,
+        message=orjson.loads(message),
+        destination=BATCH if Path(file).name.startswith("batch-") else MAIN,
+        at_text=_iso_ms(at),
+    )
+
+
+@pytest.fixture(scope="module")
+def landed(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Landed:
+    db = tmp_path_factory.mktemp("landed") / "world.duckdb"
+    load(db, world)
+    with duckdb.connect(str(db), read_only=True) as connection:
+        rows = connection.execute(LANDED_SQL).fetchall()
+        reasons = "select reason, count(*) from raw.rejected group by reason"
+        rejected = Counter(dict(connection.execute(reasons).fetchall()))
+        [(duplicates,)] = connection.execute("select sum(duplicates) from raw.loads").fetchall()
+    records = [_landed_record(row) for row in rows]
+    return Landed(
+        records=records,
+        messages={record.message_id: record.message for record in records},
+        first_file={row[0]: Path(row[-1]).name for row in rows},
+        rejected=rejected,
+        duplicates=duplicates,
+    )
+
+
+def _repeats(world: Path, landed: Landed) -> list[tuple[str, str, str]]:
+    """(message id, file of its first copy, file of a later copy) for every later copy of a
+    landed message in the part files, each checked to be the same message. Batch files sort, and
+    load, before part files."""
+    seen = {mid for mid, name in landed.first_file.items() if not name.startswith("part-")}
+    repeats = []
+    for path in sorted(world.glob("part-*")):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rb") as handle:
+            for line in handle:
+                try:
+                    message = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    continue
+                mid = message.get("messageId") if isinstance(message, dict) else None
+                if not isinstance(mid, str) or mid not in landed.messages:
+                    continue
+                if mid in seen:
+                    assert message == landed.messages[mid], f"a duplicate of {mid} differs"
+                    repeats.append((mid, landed.first_file[mid], path.name))
+                seen.add(mid)
+    return repeats
+
+
 def _time(value) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
+    parsed = datetime.fromisoformat(value)
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -66,230 +177,9 @@ def _present(value) -> bool:
     return value is not None and value != ""
 
 
-def _reason(message) -> str | None:
-    """Why the contract rejects a parsed line (None: it is valid)."""
-    if not isinstance(message, dict):
-        return "not_an_object"
-    if not _present(message.get("type")):
-        return "missing_type"
-    if message["type"] not in TYPES:
-        return "unknown_type"
-    if not _present(message.get("messageId")):
-        return "missing_message_id"
-    context = message.get("context") or {}
-    ids = [message.get(key) for key in ("messageId", "userId", "anonymousId", "groupId")]
-    ids += [message.get("previousId"), context.get("groupId")]
-    if any(isinstance(value, dict | list | bool) for value in ids):
-        return "invalid_id"
-    kind = message["type"]
-    if kind == "track" and not _present(message.get("event")):
-        return "missing_event"
-    if kind == "group" and not _present(message.get("groupId")):
-        return "missing_group_id"
-    if kind == "alias" and not _present(message.get("previousId")):
-        return "missing_previous_id"
-    if kind == "alias" and not _present(message.get("userId")):
-        return "missing_user_id"
-    identities = (message.get("userId"), message.get("anonymousId"), message.get("groupId"))
-    if not any(map(_present, identities)) and not _present(context.get("groupId")):
-        return "missing_identity"
-    fields = ("timestamp", "originalTimestamp", "receivedAt", "sentAt")
-    times = {name: _time(message.get(name)) for name in fields}
-    if not any(times.values()):
-        return "missing_timestamp"
-    if not _plausible(times):
-        return "implausible_timestamp"
-    return None
-
-
-def _plausible(times: dict) -> bool:
-    """Contract section 2: the event time (section 3) is not before 2000 nor more than a day
-    after receipt (the generator always sends receivedAt)."""
-    timestamp, original = times["timestamp"], times["originalTimestamp"]
-    sent, received = times["sentAt"], times["receivedAt"]
-    if original:
-        event_at = timestamp or original
-    elif timestamp and sent and received:
-        event_at = received - (sent - timestamp)
-    else:
-        event_at = timestamp or received or sent
-    received = received or datetime.now(UTC)
-    return datetime(2000, 1, 1, tzinfo=UTC) <= event_at <= received + timedelta(days=1)
-
-
-def _lines(path: Path):
-    """(position, parsed message or the exception) for each non-blank line or batch element."""
-    if path.name.startswith("batch-"):
-        body = orjson.loads(path.read_bytes())
-        for position, element in enumerate(body["batch"], start=1):
-            if isinstance(element, dict):
-                element = dict(element)
-                element.setdefault("sentAt", body.get("sentAt"))
-                element.setdefault("context", body.get("context"))
-            yield position, element
-        return
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield number, orjson.loads(line)
-            except orjson.JSONDecodeError as error:
-                yield number, error
-
-
-def _read(out: Path) -> dict:
-    """Valid first copies in load order, duplicates and rejects, as `accountable load` counts."""
-    valid: dict[str, dict] = {}
-    where: dict[str, str] = {}
-    duplicates: list[tuple[str, str, str]] = []  # message id, first file, this file
-    rejected: Counter = Counter()
-    paths = sorted(p for p in out.iterdir() if p.name.startswith(("part-", "batch-")))
-    for path in paths:
-        for _, message in _lines(path):
-            if isinstance(message, Exception):
-                rejected["invalid_json"] += 1
-                continue
-            reason = _reason(message)
-            if reason:
-                rejected[reason] += 1
-                continue
-            mid = message["messageId"]
-            if mid in valid:
-                assert orjson.dumps(valid[mid]) == orjson.dumps(message), "a duplicate differs"
-                duplicates.append((mid, where[mid], path.name))
-                continue
-            valid[mid] = message
-            where[mid] = path.name
-    return {"valid": valid, "where": where, "duplicates": duplicates, "rejected": rejected}
-
-
-@pytest.fixture(scope="module")
-def loaded(world: Path) -> dict:
-    return _read(world)
-
-
 def _truth(out: Path, name: str) -> list[dict]:
     with open(out / "truth" / name, newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-# ------------------------------------------------------------------ the contract, read plainly
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def _event_at(message: dict) -> datetime:
-    timestamp, sent, received = (
-        _time(message.get(k)) for k in ("timestamp", "sentAt", "receivedAt")
-    )
-    if _time(message.get("originalTimestamp")):
-        return timestamp
-    if timestamp and sent and received:
-        return received - (sent - timestamp)
-    return timestamp or received or sent
-
-
-def _group_of(message: dict) -> str | None:
-    if message["type"] == "group" and _present(message.get("groupId")):
-        return message["groupId"]
-    group = (message.get("context") or {}).get("groupId")
-    return group if _present(group) else None
-
-
-def _expected(valid: dict[str, dict]) -> dict:
-    messages = list(valid.values())
-    at = {m["messageId"]: _event_at(m) for m in messages}
-    aliases = {m["previousId"]: m["userId"] for m in messages if m["type"] == "alias"}
-    holder: dict[str, tuple[datetime, str]] = {}
-    for m in messages:
-        user, anon = m.get("userId"), m.get("anonymousId")
-        if not (_present(user) and _present(anon)):
-            continue
-        if anon not in holder or at[m["messageId"]] < holder[anon][0]:
-            holder[anon] = (at[m["messageId"]], user)
-
-    def resolve(m: dict) -> str | None:
-        if _present(m.get("userId")):
-            return aliases.get(m["userId"], m["userId"])
-        anon = m.get("anonymousId")
-        if not _present(anon):
-            return None
-        if anon in aliases:
-            return aliases[anon]
-        if anon in holder:
-            return aliases.get(holder[anon][1], holder[anon][1])
-        return None
-
-    user_of = {m["messageId"]: resolve(m) for m in messages}
-    users: dict[str, datetime] = {}
-    accounts: dict[str, datetime] = {}
-    joins: dict[tuple, datetime] = {}
-    removed: dict[tuple, list] = defaultdict(list)
-    readded: dict[tuple, list] = defaultdict(list)
-    roles: dict[tuple, tuple] = {}
-    owners = set()
-    for m in messages:
-        mid, user, group = m["messageId"], user_of[m["messageId"]], _group_of(m)
-        if user:
-            users[user] = min(users.get(user, at[mid]), at[mid])
-        if group:
-            accounts[group] = min(accounts.get(group, at[mid]), at[mid])
-        if not (user and group):
-            continue
-        pair, event = (group, user), m.get("event")
-        if event == "Account Removed User":
-            removed[pair].append(at[mid])
-            continue
-        joins[pair] = min(joins.get(pair, at[mid]), at[mid])
-        if m["type"] == "group" or event == "Account Added User":
-            readded[pair].append(at[mid])
-        role = (m.get("properties") or {}).get("role")
-        if (
-            event == "Account Added User"
-            and role
-            and (pair not in roles or at[mid] > roles[pair][0])
-        ):
-            roles[pair] = (at[mid], role)
-        if event == "Account Created":
-            owners.add(pair)
-    memberships = {}
-    for pair, joined in joins.items():
-        left = max(removed[pair]) if removed[pair] else None
-        if left and any(moment > left for moment in readded[pair]):
-            left = None
-        role = roles[pair][1] if pair in roles else "owner" if pair in owners else ""
-        memberships[pair] = (joined, left, role)
-    held = defaultdict(list)
-    for (group, user), (joined, left, _) in memberships.items():
-        held[user].append((joined, group, left))
-    events = {}
-    for m in messages:
-        if m["type"] not in {"track", "page", "screen"}:
-            continue
-        mid, user, group = m["messageId"], user_of[m["messageId"]], _group_of(m)
-        moment = at[mid]
-        if group:
-            events[mid] = (user or "", group, "explicit", _iso(moment))
-            continue
-        mine = held.get(user, [])
-        active = [g for joined, g, left in mine if joined <= moment and (not left or moment < left)]
-        if user and len(active) == 1:
-            events[mid] = (user, active[0], "single_membership", _iso(moment))
-        elif user and mine and not active and moment < min(mine)[0]:
-            events[mid] = (user, min(mine)[1], "pre_account", _iso(moment))
-        else:
-            events[mid] = (user or "", "", "unattributed", _iso(moment))
-    return {
-        "events": events,
-        "memberships": {
-            pair: (_iso(j), _iso(left) if left else "", role)
-            for pair, (j, left, role) in memberships.items()
-        },
-        "users": {user: _iso(moment) for user, moment in users.items()},
-        "accounts": {group: _iso(moment) for group, moment in accounts.items()},
-    }
 
 
 # ------------------------------------------------------------------ determinism
@@ -328,26 +218,25 @@ def test_a_bad_start_date_is_explained(tmp_path: Path):
 
 
 # ------------------------------------------------------------------ what the files hold
-def test_every_message_type_and_source_is_present(loaded: dict):
-    valid = list(loaded["valid"].values())
+def test_every_message_type_and_source_is_present(landed: Landed):
+    valid = list(landed.messages.values())
     assert {m["type"] for m in valid} == TYPES
     anonymous = [
         m for m in valid if not _present(m.get("userId")) and _present(m.get("anonymousId"))
     ]
     assert {m["type"] for m in anonymous} >= {"page", "track", "screen"}
-    account_level = [
-        m for m in valid if not _present(m.get("userId")) and not _present(m.get("anonymousId"))
-    ]
-    assert account_level and all(_group_of(m) for m in account_level)
-    assert {m["event"] for m in account_level if m["type"] == "track"} >= BILLING - {
+    account_level = [r for r in landed.records if r.user is None and r.anonymous_id is None]
+    assert account_level and all(r.group for r in account_level)
+    assert {r.event for r in account_level if r.type == "track"} >= BILLING - {
         "Subscription Changed",
         "Payment Failed",
     }
     identified = [m for m in valid if _present(m.get("userId"))]
     assert any("anonymousId" in m and m["anonymousId"] is None for m in identified)
     assert any(m.get("anonymousId") == "" for m in identified)
+    tracked = [r for r in landed.records if r.type == "track"]
+    assert any(r.group for r in tracked) and any(not r.group for r in tracked)
     tracks = [m for m in valid if m["type"] == "track"]
-    assert any(_group_of(m) for m in tracks) and any(not _group_of(m) for m in tracks)
     events = {m.get("event") for m in tracks}
     assert events >= {
         "Signed Up",
@@ -374,8 +263,8 @@ def test_every_message_type_and_source_is_present(loaded: dict):
     assert created and all({"name", "plan", "employees"} <= m["traits"].keys() for m in created)
 
 
-def test_aliases_stitch_anonymous_ids_and_retire_old_user_ids(loaded: dict):
-    valid = list(loaded["valid"].values())
+def test_aliases_stitch_anonymous_ids_and_retire_old_user_ids(landed: Landed):
+    valid = list(landed.messages.values())
     aliases = [m for m in valid if m["type"] == "alias"]
     previous = {m["previousId"] for m in aliases}
     as_user = {m["userId"] for m in valid if _present(m.get("userId")) and m["type"] != "alias"}
@@ -386,8 +275,8 @@ def test_aliases_stitch_anonymous_ids_and_retire_old_user_ids(loaded: dict):
     assert previous & as_anon - both, "an anonymous id stitched only by the alias"
 
 
-def test_clocks_are_skewed_archived_and_offset(loaded: dict):
-    valid = list(loaded["valid"].values())
+def test_clocks_are_skewed_archived_and_offset(landed: Landed):
+    valid = list(landed.messages.values())
     client = [m for m in valid if "sentAt" in m and "receivedAt" in m and "timestamp" in m]
     skews = [_time(m["sentAt"]) - _time(m["receivedAt"]) for m in client]
     hours = [skew.total_seconds() / 3600 for skew in skews]
@@ -402,20 +291,20 @@ def test_clocks_are_skewed_archived_and_offset(loaded: dict):
     assert all(len(s) in (24, 29) and s[19] == "." for s in stamps), "ISO with milliseconds"
 
 
-def test_duplicates_repeat_a_message_later_in_the_same_or_another_file(loaded: dict):
-    duplicates = loaded["duplicates"]
-    assert any(first == this for _, first, this in duplicates)
-    assert any(first != this for _, first, this in duplicates)
-    assert 0.002 < len(duplicates) / len(loaded["valid"]) < 0.02
+def test_duplicates_repeat_a_message_later_in_the_same_or_another_file(world: Path, landed: Landed):
+    repeats = _repeats(world, landed)
+    assert len(repeats) == landed.duplicates, "every duplicate the loader counted is a repeat"
+    assert any(first == this for _, first, this in repeats)
+    assert any(first != this for _, first, this in repeats)
+    assert 0.002 < len(repeats) / len(landed.records) < 0.02
 
 
-def test_every_kind_of_malformed_line_is_present_and_rare(loaded: dict):
-    rejected = loaded["rejected"]
-    assert set(rejected) == set(REASONS)
-    assert sum(rejected.values()) < 0.01 * len(loaded["valid"])
+def test_every_kind_of_malformed_line_is_present_and_rare(landed: Landed):
+    assert set(landed.rejected) == set(REASONS)
+    assert sum(landed.rejected.values()) < 0.01 * len(landed.records)
 
 
-def test_batch_files_rely_on_batch_level_sent_at_and_context(world: Path, loaded: dict):
+def test_batch_files_rely_on_batch_level_sent_at_and_context(world: Path, landed: Landed):
     paths = sorted(world.glob("batch-*.json"))
     assert paths
     for path in paths:
@@ -424,7 +313,7 @@ def test_batch_files_rely_on_batch_level_sent_at_and_context(world: Path, loaded
         elements = [e for e in body["batch"] if isinstance(e, dict) and "messageId" in e]
         assert 5 <= len(elements) <= 13
         assert all("sentAt" not in e for e in elements)
-        assert all(e["messageId"] in loaded["valid"] for e in elements)
+        assert all(e["messageId"] in landed.messages for e in elements)
         assert any("context" not in e for e in elements)
         assert len(body["batch"]) == len(elements) + 1  # and one malformed element
 
@@ -442,14 +331,13 @@ def test_people_belong_to_several_accounts_and_leave_them(world: Path):
 
 # ------------------------------------------------------------------ the truth
 def test_truth_events_are_the_valid_first_copies_of_tracks_pages_and_screens(
-    world: Path, loaded: dict
+    world: Path, landed: Landed
 ):
     rows = _truth(world, "events.csv")
     ids = [row["message_id"] for row in rows]
     assert len(ids) == len(set(ids))
-    valid = loaded["valid"]
     kinds = {"track", "page", "screen"}
-    assert set(ids) == {mid for mid, m in valid.items() if m["type"] in kinds}
+    assert set(ids) == {r.message_id for r in landed.records if r.type in kinds}
     assert {row["expected_attribution"] for row in rows} == {
         "explicit",
         "single_membership",
@@ -458,8 +346,27 @@ def test_truth_events_are_the_valid_first_copies_of_tracks_pages_and_screens(
     }
 
 
-def test_truth_follows_the_contract_rules(world: Path, loaded: dict):
-    expected = _expected(loaded["valid"])
+def test_truth_follows_the_contract_rules(world: Path, landed: Landed):
+    """The generator wrote the truth from its own records, with the times it meant, one account
+    at a time. The truth module's reading of the contract, applied to the whole world as the
+    loader landed it (times parsed from the files), must give the same truth."""
+    derived = derive(landed.records)
+    expected = {
+        "events": {
+            mid: (user, account, attribution, at)
+            for mid, user, account, attribution, at in csv.reader(derived.events)
+        },
+        "memberships": {
+            (item.account_id, item.user_id): (
+                _iso_ms(item.joined_at),
+                "" if item.left_at is None else _iso_ms(item.left_at),
+                item.role or "",
+            )
+            for item in derived.memberships
+        },
+        "users": {user: _iso_ms(at) for user, at in derived.users.items()},
+        "accounts": {group: _iso_ms(at) for group, at in derived.account_first_seen.items()},
+    }
     events = {
         row["message_id"]: (
             row["expected_user_id"],
@@ -481,22 +388,18 @@ def test_truth_follows_the_contract_rules(world: Path, loaded: dict):
     assert accounts == expected["accounts"]
 
 
-def test_truth_holds_the_corner_cases(world: Path, loaded: dict):
+def test_truth_holds_the_corner_cases(world: Path, landed: Landed):
     """Ambiguous and after-leaving events stay unattributed; a removed-then-re-added member is
     one interval; anonymous history goes to the first account."""
     rows = _truth(world, "events.csv")
-    valid = loaded["valid"]
+    valid = landed.messages
     unattributed = [r for r in rows if r["expected_attribution"] == "unattributed"]
     assert any(r["expected_user_id"] == "" for r in unattributed), "never-resolved visitors"
     assert any(r["expected_user_id"] for r in unattributed), "ambiguous or after leaving"
     pre = [r for r in rows if r["expected_attribution"] == "pre_account"]
     assert any(not _present(valid[r["message_id"]].get("userId")) for r in pre)
     memberships = _truth(world, "memberships.csv")
-    removals = {
-        (_group_of(m), m["userId"])
-        for m in valid.values()
-        if m.get("event") == "Account Removed User"
-    }
+    removals = {(r.group, r.user) for r in landed.records if r.event == "Account Removed User"}
     readded = [r for r in memberships if (r["account_id"], r["user_id"]) in removals]
     assert any(not r["left_at"] for r in readded), "removed, then added again: active"
     assert any(r["left_at"] for r in readded), "removed for good"
