@@ -7,11 +7,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+
+
+class Build(NamedTuple):
+    """A warehouse dbt built, and the target folder that dbt wrote (manifest.json, ...)."""
+
+    db: Path
+    target: Path
 
 
 def _env(db: Path) -> dict[str, str]:

@@ -1,5 +1,5 @@
-"""The contract's worked example (section 6), loaded and built end to end: the marts must say
-exactly what the contract says they say."""
+"""The contract's worked example (section 6), loaded and built end to end (fixture
+`worked_example`, conftest.py): the marts must say exactly what the contract says they say."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dbt_runner import REPO, dbt, load, query
+from dbt_runner import Build, query
 
 pytestmark = pytest.mark.e2e
-
-FIXTURE = REPO / "tests" / "fixtures" / "worked_example.json"
 
 
 def at(hhmm: str) -> datetime:
@@ -20,12 +18,8 @@ def at(hhmm: str) -> datetime:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("worked_example")
-    db = work / "warehouse.duckdb"
-    load(db, FIXTURE)
-    dbt("build", db, work)
-    return db
+def warehouse(worked_example: Build) -> Path:
+    return worked_example.db
 
 
 def test_users_and_first_seen(warehouse):
