@@ -433,7 +433,9 @@ def test_readers_of_the_serving_file_never_block_load_build_or_publish(tmp_path)
         # A second publish while readers hold the first file and the one before it.
         new_reader = Reader(serving)
         assert new_reader.first == ["g1", "g2"]
-        changed = tmp_path / "changed.duckdb"
+        # A copy keeps the file name: dbt-duckdb's views name their catalog, the file's stem.
+        changed = tmp_path / "changed" / db.name
+        changed.parent.mkdir()
         shutil.copyfile(db, changed)
         connection = duckdb.connect(str(changed))
         connection.execute("insert into marts.dim_accounts (account_id) values ('g3')")
