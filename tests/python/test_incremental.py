@@ -87,8 +87,8 @@ IDENTITY_CASES = [
     ],
 ]
 # A zero look-back proves the re-processing of moved people is exact on its own; with a look-back
-# the re-processed sets change shape and must stay disjoint.
-LOOKBACKS = [0, 2]
+# the re-processed sets change shape and must stay disjoint (a slow variant: `make test-slow`).
+LOOKBACKS = [0, pytest.param(2, marks=pytest.mark.slow)]
 
 
 def _event_time(line: str) -> str:
@@ -195,12 +195,22 @@ def _full_refresh(work: Path, batches: list[Path], vars: dict) -> Path:
     return db
 
 
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return _batches(tmp_path_factory.mktemp("batches"))
+
+
+@pytest.fixture(scope="module")
+def full_db(tmp_path_factory: pytest.TempPathFactory, batches: list[Path]) -> Path:
+    """One full refresh over all the batches, which every sequence of incremental runs over them
+    must equal, whatever its look-back. Read only: the tests share it."""
+    return _full_refresh(tmp_path_factory.mktemp("full"), batches, {"events_lookback_days": 0})
+
+
 @pytest.mark.parametrize("lookback_days", LOOKBACKS)
-def test_incremental_runs_equal_a_full_refresh(tmp_path, lookback_days):
+def test_incremental_runs_equal_a_full_refresh(tmp_path, batches, full_db, lookback_days):
     vars = {"events_lookback_days": lookback_days}
-    batches = _batches(tmp_path)
     incremental_db = _run_in_batches(tmp_path, batches, vars)
-    full_db = _full_refresh(tmp_path, batches, vars)
 
     events = _table_rows(full_db, "fct_events")
     assert len(events) > 1000, "the fixture world is too small to mean anything"
@@ -242,9 +252,16 @@ SCOPE_MUTATIONS = {
     ),
 }
 
+# One mutation shows in the fast suite that the test can fail; the others are slow variants
+# (`make test-slow`).
+MUTATIONS = [
+    pytest.param(name, marks=() if name == "alias closure" else pytest.mark.slow)
+    for name in sorted(SCOPE_MUTATIONS)
+]
 
-@pytest.mark.parametrize("mutation", sorted(SCOPE_MUTATIONS))
-def test_a_smaller_run_scope_breaks_exactness(tmp_path, mutation):
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_a_smaller_run_scope_breaks_exactness(tmp_path, batches, full_db, mutation):
     """The differential test can fail: with part of the run scope removed, the same batches give
     incremental tables that differ from a full refresh."""
     project = tmp_path / "project"
@@ -262,19 +279,16 @@ def test_a_smaller_run_scope_breaks_exactness(tmp_path, mutation):
     scope.write_text(text.replace(old, new))
 
     vars = {"events_lookback_days": 0}
-    batches = _batches(tmp_path)
     incremental_db = _run_in_batches(tmp_path, batches, vars, project=project)
-    full_db = _full_refresh(tmp_path, batches, vars)
     assert _differences(incremental_db, full_db) != []
 
 
-def test_a_model_that_fell_behind_catches_up(tmp_path):
+def test_a_model_that_fell_behind_catches_up(tmp_path, batches, full_db):
     """Run scope and manifest: a run that builds only some models (here the people and what they
     read) leaves the others behind; the next run takes in every load since the oldest model's
     last, so all of them end where a full refresh does. A model run without the run scope stops
     with what to run instead."""
     vars = {"events_lookback_days": 0}
-    batches = _batches(tmp_path)
     db = tmp_path / "incremental.duckdb"
     load(db, batches[0])
     dbt("run", db, tmp_path / "incremental", vars=vars)
@@ -293,7 +307,6 @@ def test_a_model_that_fell_behind_catches_up(tmp_path):
 
     load(db, batches[2])
     dbt("run", db, tmp_path / "incremental", vars=vars)
-    full_db = _full_refresh(tmp_path, batches, vars)
     assert _differences(db, full_db) == []
     manifest = dict(query(db, "select model_name, last_load_id from main.accountable_manifest"))
     assert len(set(manifest.values())) == 1, manifest
