@@ -12,7 +12,7 @@ export ACCOUNTABLE_MARTS_DB ?= marts.duckdb
 FIXTURE_DB := target/fixture.duckdb
 FIXTURE_DIR := target/fixture_data
 
-.PHONY: setup demo generate load build test pytest dbt-test lint format bench clean
+.PHONY: setup demo generate load build test test-slow pytest dbt-test lint format bench clean
 
 # Installs pinned dependencies into .venv; re-runs only when the pins change.
 setup: $(VENV)/.installed
@@ -41,11 +41,16 @@ build: setup
 	$(DBT) build --profiles-dir .
 	$(BIN)/accountable publish
 
-# The whole suite: pytest, dbt build + tests on fixture data, SQL lint.
+# The suite: pytest (but the slow variants), dbt build + unit and data tests on fixture data,
+# SQL and Python lint. CI (.ci/run) runs it, then test-slow.
 test: setup pytest dbt-test lint
 
 pytest: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not slow"
+
+# The slow variants of cases the suite already covers (pytest marker `slow`).
+test-slow: setup
+	$(BIN)/pytest -q -m slow
 
 dbt-test: setup
 	rm -rf $(FIXTURE_DIR) $(FIXTURE_DB)
