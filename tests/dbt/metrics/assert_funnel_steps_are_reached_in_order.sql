@@ -1,5 +1,5 @@
 -- In fct_funnel_entities an entity reaches step k only after (or when) it reached step k-1, and
--- funnel_conversion / funnel_conversion_by_trait count exactly the steps reached there.
+-- funnel_conversion_by_trait's breakdown adds up to funnel_conversion for every step.
 with
 
 funnel_entities as (
@@ -34,15 +34,6 @@ out_of_order as (
         )
 ),
 
-reached_counts as (
-    select
-        funnel,
-        step_number,
-        count(reached_at) as entities
-    from funnel_entities
-    group by funnel, step_number
-),
-
 breakdown_totals as (
     select
         funnel,
@@ -57,19 +48,13 @@ count_mismatches as (
         funnel_conversion.funnel,
         funnel_conversion.step_number,
         cast(funnel_conversion.entities as {{ dbt.type_string() }}) as detail,
-        'funnel_conversion.entities differs from fct_funnel_entities or the breakdown' as problem
+        'funnel_conversion.entities differs from its breakdown by trait' as problem
     from funnel_conversion
-    left join reached_counts
-        on
-            funnel_conversion.funnel = reached_counts.funnel
-            and funnel_conversion.step_number = reached_counts.step_number
     left join breakdown_totals
         on
             funnel_conversion.funnel = breakdown_totals.funnel
             and funnel_conversion.step_number = breakdown_totals.step_number
-    where
-        funnel_conversion.entities != coalesce(reached_counts.entities, 0)
-        or funnel_conversion.entities != coalesce(breakdown_totals.entities, 0)
+    where funnel_conversion.entities != coalesce(breakdown_totals.entities, 0)
 ),
 
 final as (
