@@ -18,9 +18,6 @@ from dbt_runner import Build, query
 
 LAYER_PREFIXES = {"staging": ("stg_",), "intermediate": ("int_",)}
 UNIQUE_TESTS = {"unique", "accountable_unique_combination_of_columns"}
-KEYS_AWAITING_NOT_NULL = {"int_active_days.level"}
-"""Key columns known to lack not_null (accepted_values lets nulls through), to be fixed in the
-models' YAML; the test fails once one has it, so that it leaves this list."""
 NULL_EXPLAINED = re.compile(r"(?<!not )\bnull\b", re.IGNORECASE)
 """A key column without not_null must say when it is null (`null when the account has none`)."""
 
@@ -163,8 +160,7 @@ def test_every_key_column_is_tested_not_null_or_says_when_it_is_null(manifest):
             description = columns.get(column, {}).get("description", "")
             if not NULL_EXPLAINED.search(description):
                 unchecked.append(f"{model['name']}.{column}")
-    assert sorted(set(unchecked) - KEYS_AWAITING_NOT_NULL) == []
-    assert sorted(KEYS_AWAITING_NOT_NULL - set(unchecked)) == [], "fixed: drop from the list"
+    assert unchecked == []
 
 
 def test_sources_have_freshness(manifest):
@@ -196,12 +192,10 @@ def test_models_live_in_the_layer_their_name_says(manifest):
 
 
 def test_source_is_only_used_in_staging(manifest):
-    """Messages are read through staging only. The load log (raw.loads) is bookkeeping: the
-    incremental models read the newest load id from it (macros/incremental/watermarks.sql)."""
+    """Every raw table, the load log included, is read through staging only."""
     offenders = [
         model["name"]
         for model in _models(manifest)
-        if not model["name"].startswith("stg_")
-        and [source for source in model["sources"] if source != ["segment", "loads"]]
+        if not model["name"].startswith("stg_") and model["sources"]
     ]
     assert offenders == []
