@@ -63,6 +63,16 @@ IDENTITY_CASES = [
         ),
         _message("page", "ic-07", "2026-02-01T08:00:00Z", anonymousId="a-moved", name="Home"),
         _message("group", "ic-08", "2026-02-01T12:30:00Z", userId="p-one", groupId="g-ic"),
+        # explicit events (a group id) whose person moves later: by the alias, by a late pairing
+        _message(
+            "track",
+            "ic-09",
+            "2026-02-01T11:10:00Z",
+            userId="p-old",
+            groupId="g-ic",
+            event="Task Completed",
+        ),
+        _message("page", "ic-10", "2026-02-01T08:10:00Z", anonymousId="a-moved", groupId="g-ic"),
     ],
     [
         _message(
@@ -240,15 +250,30 @@ SCOPE_MUTATIONS = {
     # the users an anonymous id was seen with: an anonymous-only message or a late pairing
     # would not touch the person who owns (or owned) the anonymous id
     "paired users": (
+        "int_run__scope.sql",
         "\n    union\n\n    select user_id\n    from paired_users\n",
         "\n",
     ),
     # following alias calls forward: a message of an old user id would not touch the user it
     # became, an alias would not touch the old owner of the ids it moves
     "alias closure": (
+        "int_run__scope.sql",
         "\n    union\n\n    select alias_calls.user_id\n    from touched_users\n",
         "\n    union\n\n    select alias_calls.user_id\n"
         "    from (select '' as user_id) as touched_users\n",
+    ),
+    # re-attributing only the older events without a group id: an explicit event sent as an
+    # old user id (or an anonymous id) would keep the person it had before an alias (a late
+    # pairing) moved it
+    "moved events": (
+        "int_run__event_messages.sql",
+        "            or sent_user_id in",
+        "            or false and sent_user_id in",
+    ),
+    "moved anonymous events": (
+        "int_run__event_messages.sql",
+        "            or (sent_user_id is null and anonymous_id in",
+        "            or false and (sent_user_id is null and anonymous_id in",
     ),
 }
 
@@ -272,11 +297,11 @@ def test_a_smaller_run_scope_breaks_exactness(tmp_path, batches, full_db, mutati
             shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("python"))
         elif source.exists():
             shutil.copy(source, project / name)
-    scope = project / "models" / "intermediate" / "run" / "int_run__scope.sql"
-    old, new = SCOPE_MUTATIONS[mutation]
-    text = scope.read_text()
-    assert text.count(old) == 1, f"mutation {mutation!r} no longer matches int_run__scope.sql"
-    scope.write_text(text.replace(old, new))
+    file, old, new = SCOPE_MUTATIONS[mutation]
+    model = project / "models" / "intermediate" / "run" / file
+    text = model.read_text()
+    assert text.count(old) == 1, f"mutation {mutation!r} no longer matches {file}"
+    model.write_text(text.replace(old, new))
 
     vars = {"events_lookback_days": 0}
     incremental_db = _run_in_batches(tmp_path, batches, vars, project=project)

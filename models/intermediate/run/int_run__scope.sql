@@ -194,6 +194,7 @@ final as (
         ('user', 'touched_users', 'user_id'),
         ('anonymous_id', 'touched_anonymous_ids', 'anonymous_id'),
         ('account', 'touched_accounts', 'account_id'),
+        ('realiased_id', 'realiased_ids', 'id'),
     ] %}
 
     union all
