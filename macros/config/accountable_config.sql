@@ -40,6 +40,13 @@
         'funnel_breakdown_trait': 'plan',
         'user_traits': [],
         'events_lookback_days': 0,
+        'revenue': {
+            'mrr_events': [
+                {'event': 'Subscription Started', 'property': 'mrr'},
+                {'event': 'Subscription Changed', 'property': 'mrr'},
+            ],
+            'churn_events': ['Subscription Cancelled'],
+        },
     }) }}
 {% endmacro %}
 
@@ -179,7 +186,8 @@
     {% set account_traits = _config_string_list(var('account_traits', defaults['account_traits']), 'account_traits', errors) %}
     {% set user_traits = _config_string_list(var('user_traits', defaults['user_traits']), 'user_traits', errors) %}
     {% set account_columns = ['account_id', 'created_at', 'first_seen_at', 'last_seen_at', 'message_count',
-                              'group_calls', 'member_count', 'members_ever', 'activated_at', 'habit_moment_at'] %}
+                              'group_calls', 'member_count', 'members_ever', 'activated_at', 'habit_moment_at',
+                              'mrr', 'first_paid_at', 'churned_at'] %}
     {% set user_columns = ['user_id', 'first_seen_at', 'last_seen_at', 'message_count', 'identify_calls',
                            'account_count', 'accounts_ever', 'is_multi_account'] %}
     {% for trait in account_traits if trait in account_columns %}
@@ -201,6 +209,50 @@
     {% endfor %}
     {% set events_lookback_days = _config_int(var('events_lookback_days', defaults['events_lookback_days']), 'events_lookback_days', 0, errors) %}
 
+    {# ---------- revenue ---------- #}
+    {% set raw_revenue = var('revenue', defaults['revenue']) %}
+    {% set mrr_events = [] %}
+    {% set churn_events = [] %}
+    {% if raw_revenue is not mapping %}
+        {% do errors.append("revenue: expected a mapping with mrr_events and churn_events") %}
+        {% set raw_revenue = {} %}
+    {% endif %}
+    {% for key in raw_revenue.keys() %}
+        {% if key not in ['mrr_events', 'churn_events'] %}
+            {% do errors.append("revenue: unknown key '" ~ key ~ "' (allowed: mrr_events, churn_events)") %}
+        {% endif %}
+    {% endfor %}
+    {% set raw_mrr_events = raw_revenue.get('mrr_events', []) %}
+    {% if raw_mrr_events is none %}
+        {% set raw_mrr_events = [] %}
+    {% elif raw_mrr_events is string or raw_mrr_events is mapping or raw_mrr_events is not iterable %}
+        {% do errors.append("revenue.mrr_events: expected a list of {event, property}") %}
+        {% set raw_mrr_events = [] %}
+    {% endif %}
+    {% for entry in raw_mrr_events %}
+        {% set where = "revenue.mrr_events[" ~ loop.index0 ~ "]" %}
+        {% if entry is not mapping %}
+            {% do errors.append(where ~ ": expected a mapping with event and property (got '" ~ entry ~ "')") %}
+        {% else %}
+            {% for key in entry.keys() if key not in ['event', 'property'] %}
+                {% do errors.append(where ~ ": unknown key '" ~ key ~ "' (allowed: event, property)") %}
+            {% endfor %}
+            {% for key in ['event', 'property'] %}
+                {% if entry.get(key) is not string or entry.get(key) | trim == '' %}
+                    {% do errors.append(where ~ ": missing key '" ~ key ~ "' (" ~ ('an event name' if key == 'event' else 'a property name') ~ ")") %}
+                {% endif %}
+            {% endfor %}
+            {% if entry.get('event') in mrr_events | map(attribute='event') | list %}
+                {% do errors.append(where ~ ": event '" ~ entry.get('event') ~ "' is listed twice") %}
+            {% endif %}
+            {% do mrr_events.append({'event': entry.get('event') | string, 'property': entry.get('property') | string}) %}
+        {% endif %}
+    {% endfor %}
+    {% set churn_events = _config_string_list(raw_revenue.get('churn_events', []), 'revenue.churn_events', errors) %}
+    {% for name in churn_events if name in mrr_events | map(attribute='event') | list %}
+        {% do errors.append("revenue: event '" ~ name ~ "' is both an MRR event and a churn event") %}
+    {% endfor %}
+
     {% if errors %}
         {{ exceptions.raise_compiler_error(
             "Invalid accountable configuration (dbt vars):\n  - " ~ errors | join("\n  - ")
@@ -217,6 +269,7 @@
         'funnel_breakdown_trait': funnel_breakdown_trait,
         'user_traits': user_traits | reject('in', ['email', 'name']) | list,
         'events_lookback_days': events_lookback_days,
+        'revenue': {'mrr_events': mrr_events, 'churn_events': churn_events},
     }) }}
 {% endmacro %}
 

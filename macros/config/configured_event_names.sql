@@ -11,6 +11,8 @@
         'milestones.*.required_events',
         'funnels.*.steps',
         'lifecycle_events.*',
+        'revenue.mrr_events',
+        'revenue.churn_events',
     ] %}
     {%- set config = accountable_config() %}
     {%- set pairs = [] %}

@@ -36,7 +36,7 @@
 {#- numerator / denominator as a fraction (not integer division), null when the denominator is 0 or null. -#}
 {% macro safe_ratio(numerator, denominator) -%}
     case
-        when {{ denominator }} is null or {{ denominator }} = 0 then null
-        else {{ numerator }} * 1.0 / {{ denominator }}
+        when ({{ denominator }}) is null or ({{ denominator }}) = 0 then null
+        else ({{ numerator }}) * 1.0 / ({{ denominator }})
     end
 {%- endmacro %}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -56,6 +56,10 @@ VARS = {
             "conversion_window_days": 1,
             "steps": ["Page Viewed", "Dashboard Built", "Report Shared"],
         },
+    },
+    "revenue": {
+        "mrr_events": [{"event": "Plan Purchased", "property": "amount"}],
+        "churn_events": ["Plan Cancelled"],
     },
 }
 
@@ -115,6 +119,11 @@ def _messages() -> list[dict]:
     track(9, "09:00", "u6", "Dashboard Built", "w3")
     track(9, "09:30", "u6", "Report Shared", "w3")
     track(14, "10:00", None, "Data Source Connected", "w3")
+    # billing under this product's names: w1 pays "99.00", w2's amount is no number, w3 cancels
+    # a trial it never paid for
+    track(4, "09:30", None, "Plan Purchased", "w1", amount="99.00")
+    track(5, "09:30", None, "Plan Purchased", "w2", amount="ninety")
+    track(9, "10:00", None, "Plan Cancelled", "w3")
     return messages
 
 
@@ -430,5 +439,22 @@ def test_right_event_names_give_no_warning(build):
         ("milestones.activation.required_events", 1, True),
         ("milestones.collaboration.required_events", 1, True),
         ("milestones.connected.required_events", 1, True),
+        ("revenue.churn_events", 1, True),
+        ("revenue.mrr_events", 1, True),
     ]
     assert "which no loaded event carries" not in output
+
+
+def test_revenue_follows_the_configured_billing_events(build):
+    db, _ = build
+    assert query(db, "select account_id, month, mrr, movement from marts.account_mrr_monthly") == [
+        ("w1", date(2026, 5, 1), 99, "new")
+    ]
+    assert query(db, "select account_id, reason, amount_text from marts.mrr_event_errors") == [
+        ("w2", "not_a_number", "ninety")
+    ]
+    assert query(db, "select account_id, mrr from marts.dim_accounts order by 1") == [
+        ("w1", 99),
+        ("w2", 0),
+        ("w3", 0),
+    ]

@@ -23,6 +23,10 @@ named_milestones as (
     group by account_id
 ),
 
+account_revenue as (
+    select * from {{ ref('int_account_revenue') }}
+),
+
 member_counts as (
     select
         account_id,
@@ -43,6 +47,9 @@ final as (
         coalesce(member_counts.members_ever, 0) as members_ever,
         named_milestones.activated_at,
         named_milestones.habit_moment_at,
+        coalesce(account_revenue.mrr, 0) as mrr,
+        account_revenue.first_paid_at,
+        account_revenue.churned_at,
         accounts.first_seen_at,
         accounts.last_seen_at,
         accounts.message_count,
@@ -52,6 +59,8 @@ final as (
         on accounts.account_id = member_counts.account_id
     left join named_milestones
         on accounts.account_id = named_milestones.account_id
+    left join account_revenue
+        on accounts.account_id = account_revenue.account_id
 )
 
 select * from final
