@@ -45,3 +45,20 @@
 {% macro bool_any(condition) -%}
     (max(case when {{ condition }} then 1 else 0 end) = 1)
 {%- endmacro %}
+
+
+{#-
+    last_non_null(value): a window function (add `over (...)`) giving the last non-null `value`
+    up to the current row of the window frame.
+-#}
+{% macro last_non_null(value) -%}
+    {{ return(adapter.dispatch('last_non_null', 'accountable')(value)) }}
+{%- endmacro %}
+
+{% macro default__last_non_null(value) -%}
+    last_value({{ value }} ignore nulls)
+{%- endmacro %}
+
+{% macro spark__last_non_null(value) -%}
+    last({{ value }}, true)
+{%- endmacro %}
