@@ -26,6 +26,7 @@ from pathlib import Path
 
 from accountable.generate.chunk import ChunkTask, open_part, part_name, run_chunk, world_for
 from accountable.generate.clock import epoch_ms, iso
+from accountable.generate.revenue import RevenueFold, monthly_csv
 
 __all__ = ["GenerateError", "GenerateSummary", "generate"]
 
@@ -36,6 +37,8 @@ TRUTH_HEADERS = {
     "memberships.csv": "account_id,user_id,joined_at,left_at,role\n",
     "accounts.csv": "account_id,created_at\n",
     "users.csv": "user_id,first_seen_at\n",
+    "account_mrr_monthly.csv": "account_id,month,mrr,previous_mrr,mrr_change,movement\n",
+    "mrr_event_errors.csv": "event_id,account_id,event_name,event_at,reason\n",
 }
 
 
@@ -151,6 +154,7 @@ def generate(
 
     stats: Counter = Counter()
     first_seen: dict[str, int] = {}
+    revenue = RevenueFold()
     truth = {name: open(out / "truth" / name, "wb") for name in TRUTH_HEADERS}  # noqa: SIM115
     late_path = out / part_name(len(tasks), gzip)
     done_accounts = 0
@@ -162,6 +166,8 @@ def generate(
                 _append(truth["events.csv"], result.tmp_events)
                 _append(truth["memberships.csv"], result.tmp_memberships)
                 _append(truth["users.csv"], result.tmp_users)
+                _append(truth["mrr_event_errors.csv"], result.tmp_mrr_errors)
+                revenue.merge(result.revenue)
                 _append(late, result.tmp_late)
                 for group, at in result.account_first_seen.items():
                     if at < first_seen.get(group, at + 1):
@@ -172,6 +178,7 @@ def generate(
                     _report(done_accounts, accounts, result.chunk + 1, len(tasks), stats, began)
         rows = "".join(f"{group},{iso(at)}\n" for group, at in sorted(first_seen.items()))
         truth["accounts.csv"].write(rows.encode())
+        truth["account_mrr_monthly.csv"].write(monthly_csv(revenue.rows()).encode())
     finally:
         for handle in truth.values():
             handle.close()

@@ -21,6 +21,7 @@ from accountable.generate import catalog as cat
 from accountable.generate.account import AccountSim
 from accountable.generate.clock import iso
 from accountable.generate.plan import WorldPlan, plan_world
+from accountable.generate.revenue import RevenueFold, errors_csv
 from accountable.generate.truth import Record, Truth, derive
 
 DUPLICATE_RATE = 0.005
@@ -67,7 +68,9 @@ class ChunkResult:
     tmp_memberships: str
     tmp_users: str
     tmp_late: str
+    tmp_mrr_errors: str
     account_first_seen: dict[str, int]
+    revenue: RevenueFold = field(default_factory=RevenueFold)
     stats: Counter = field(default_factory=Counter)
 
 
@@ -203,8 +206,9 @@ def _noise(
 
 
 def _write_truth(
-    truth: Truth, events, memberships, users, first_seen: dict[str, int], stats: Counter
+    truth: Truth, events, memberships, users, errors, result: ChunkResult, stats: Counter
 ) -> None:
+    first_seen = result.account_first_seen
     events.writelines(truth.events)
     memberships.writelines(
         f"{item.account_id},{item.user_id},{iso(item.joined_at)},"
@@ -219,6 +223,13 @@ def _write_truth(
         stats[f"attribution_{name}"] += value
     stats["users"] += len(truth.users)
     stats["memberships"] += len(truth.memberships)
+    revenue = result.revenue
+    revenue.add(truth.mrr_events, truth.last_event_at)
+    if revenue.errors:
+        errors.write(errors_csv(revenue.errors))
+        stats.update(f"mrr_error_{item.reason}" for item in revenue.errors)
+        revenue.errors.clear()
+    stats.update(f"mrr_event_{item.event_name}" for item in truth.mrr_events)
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
@@ -234,6 +245,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         tmp_memberships=str(tmp / f"memberships-{stem}.csv"),
         tmp_users=str(tmp / f"users-{stem}.csv"),
         tmp_late=str(tmp / f"late-{stem}.ndjson"),
+        tmp_mrr_errors=str(tmp / f"mrr-errors-{stem}.csv"),
         account_first_seen={},
     )
     stats = result.stats
@@ -248,6 +260,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         open(result.tmp_memberships, "w") as memberships,
         open(result.tmp_users, "w") as users,
         open(result.tmp_late, "wb") as late,
+        open(result.tmp_mrr_errors, "w") as mrr_errors,
     ):
         for position, index in enumerate(range(task.first, task.stop)):
             sim = AccountSim(world, index, batch_donor=index in donors)
@@ -275,7 +288,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             _tally(records, stats)
             _tally(batch, stats)
             stats["messages_valid"] += len(records) + len(batch)
-            _write_truth(truth, events, memberships, users, result.account_first_seen, stats)
+            _write_truth(truth, events, memberships, users, mrr_errors, result, stats)
         if pending:
             part.write(b"\n".join(line for _, line in pending) + b"\n")
     return result

@@ -14,8 +14,10 @@ an alias chain, two removals without a re-add in between), the simulation must n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from accountable.generate.revenue import REVENUE_EVENTS, MrrEvent, mrr_event
 
 MAIN, BATCH = 0, 1
 """Where a record's message goes: the NDJSON parts or a batch file."""
@@ -93,6 +95,8 @@ class Truth:
     users: dict[str, int]  # user_id -> first_seen_at
     account_first_seen: dict[str, int]  # group id -> earliest message carrying it
     attribution_counts: dict[str, int]
+    mrr_events: list[MrrEvent] = field(default_factory=list)  # in record order
+    last_event_at: int | None = None  # the latest event_at of a track, page or screen
 
 
 def _identity(records: list[Record]) -> tuple[dict[str, str], dict[str, str]]:
@@ -216,6 +220,8 @@ def derive(records: list[Record]) -> Truth:
 
     counts = dict.fromkeys(ATTRIBUTIONS, 0)
     events: list[str] = []
+    mrr_events: list[MrrEvent] = []
+    last_event_at: int | None = None
     for record, user in zip(records, users, strict=True):
         if record.type not in EVENT_TYPES:
             continue
@@ -238,4 +244,14 @@ def derive(records: list[Record]) -> Truth:
         events.append(
             f"{record.message_id},{user or ''},{account},{attribution},{record.at_text}\n"
         )
-    return Truth(events, memberships, first_seen, account_first_seen, counts)
+        if last_event_at is None or at > last_event_at:
+            last_event_at = at
+        if account and record.type == "track" and record.event in REVENUE_EVENTS:
+            mrr_events.append(
+                mrr_event(
+                    account, at, record.message_id, record.event, record.message, record.at_text
+                )
+            )
+    return Truth(
+        events, memberships, first_seen, account_first_seen, counts, mrr_events, last_event_at
+    )
