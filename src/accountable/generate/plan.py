@@ -41,6 +41,15 @@ FEATURES = (
     "offset_device",  # a device writing +02:00-style timestamps
     "skewed_device",  # a device clock days off
     "churn",  # a paying account cancels and goes quiet
+    "trial_lost",  # a trial that never converts: the account never pays
+    "seat_addon",  # a paying account buys more seats
+    "upgrade",  # a paying account moves to a higher plan
+    "downgrade",  # a paying account moves to a lower plan
+    "cancel_comeback",  # a paying account cancels, keeps the free plan, and pays again later
+    "brief_subscription",  # an account starts paying and cancels within days, the same month
+    "string_amounts",  # the billing integration sends amounts as strings ("49.00")
+    "tied_changes",  # two subscription changes sent at the same instant
+    "bad_amounts",  # events with an amount missing, not a number, or negative
 )
 FORCED_ACCOUNT_MIN_MEMBERS = 4
 
