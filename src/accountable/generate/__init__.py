@@ -1,9 +1,9 @@
 """`accountable generate`: a deterministic synthetic world for the demo product, with its truth.
 
 The world is a collaborative project-management tool: organic and invited sign-ups, anonymous
-browsing stitched by identify or alias, people in several accounts, removals and re-adds, trials
-and subscriptions sent by a server with no user, skewed device clocks, duplicates and malformed
-lines. `--out` receives `part-XXXXX.ndjson[.gz]` files (about `lines_per_file` lines each, the last
+browsing stitched by identify or alias, people in several accounts, removals and re-adds, a
+billing life per account (billing.py: trials, plans, seats, cancellations, comebacks, bad amounts),
+skewed device clocks, duplicates and malformed lines. `--out` receives `part-XXXXX.ndjson[.gz]` files (about `lines_per_file` lines each, the last
 one holding late duplicate deliveries), small `batch-XXXXX.json` files (/v1/batch bodies), and
 `truth/*.csv`: what a correct warehouse must show for these files under the contract's rules.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from accountable.generate.chunk import ChunkTask, open_part, part_name, run_chunk, world_for
 from accountable.generate.clock import epoch_ms, iso
-from accountable.generate.revenue import RevenueFold, monthly_csv
+from accountable.generate.revenue import RevenueFold, errors_csv, monthly_csv
 
 __all__ = ["GenerateError", "GenerateSummary", "generate"]
 
@@ -166,7 +166,6 @@ def generate(
                 _append(truth["events.csv"], result.tmp_events)
                 _append(truth["memberships.csv"], result.tmp_memberships)
                 _append(truth["users.csv"], result.tmp_users)
-                _append(truth["mrr_event_errors.csv"], result.tmp_mrr_errors)
                 revenue.merge(result.revenue)
                 _append(late, result.tmp_late)
                 for group, at in result.account_first_seen.items():
@@ -179,6 +178,7 @@ def generate(
         rows = "".join(f"{group},{iso(at)}\n" for group, at in sorted(first_seen.items()))
         truth["accounts.csv"].write(rows.encode())
         truth["account_mrr_monthly.csv"].write(monthly_csv(revenue.rows()).encode())
+        truth["mrr_event_errors.csv"].write(errors_csv(revenue.errors).encode())
     finally:
         for handle in truth.values():
             handle.close()

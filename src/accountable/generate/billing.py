@@ -65,6 +65,8 @@ class Billing:
         brief = "brief_subscription" in forced
         if brief or paid_life:  # a self-serve purchase without a trial
             current = plan if plan != "free" else "team"
+            if "downgrade" in forced and current == "team":
+                current = "business"  # a plan to come down from
             paid_at = created + int(rng.uniform(0.3, 2) * DAY_MS)
             if brief and _next_month(paid_at) - paid_at < 2 * DAY_MS:
                 paid_at = _next_month(paid_at) + 6 * HOUR_MS
@@ -126,12 +128,16 @@ class Billing:
                 steps.append(Step(joined + int(rng.uniform(1, 30) * HOUR_MS), "seats", seats))
         if "seat_addon" in forced and not steps:
             steps.append(Step(paid_at + room * 35 // 100, "seats", seats + rng.randint(2, 5)))
+        later_month = _next_month(paid_at) + DAY_MS  # so that a forced change shows month-end
         if "upgrade" in forced:
-            steps.append(Step(paid_at + room // 2, "upgrade"))
+            steps.append(
+                Step(min(max(paid_at + room // 2, later_month), stop - HOUR_MS), "upgrade")
+            )
         elif rng.random() < 0.12:
             steps.append(Step(paid_at + int(rng.uniform(10, 60) * DAY_MS), "upgrade"))
         if "downgrade" in forced:
-            steps.append(Step(paid_at + room * 6 // 10, "downgrade"))
+            moment = max(paid_at + room * 6 // 10, later_month + DAY_MS)
+            steps.append(Step(min(moment, stop - HOUR_MS), "downgrade"))
         elif rng.random() < 0.07:
             steps.append(Step(paid_at + int(rng.uniform(10, 60) * DAY_MS), "downgrade"))
         if "cancel_comeback" in forced:  # paid, cancelled, paid again: three months if it can

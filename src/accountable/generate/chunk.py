@@ -21,7 +21,7 @@ from accountable.generate import catalog as cat
 from accountable.generate.account import AccountSim
 from accountable.generate.clock import iso
 from accountable.generate.plan import WorldPlan, plan_world
-from accountable.generate.revenue import RevenueFold, errors_csv
+from accountable.generate.revenue import RevenueFold
 from accountable.generate.truth import Record, Truth, derive
 
 DUPLICATE_RATE = 0.005
@@ -68,7 +68,6 @@ class ChunkResult:
     tmp_memberships: str
     tmp_users: str
     tmp_late: str
-    tmp_mrr_errors: str
     account_first_seen: dict[str, int]
     revenue: RevenueFold = field(default_factory=RevenueFold)
     stats: Counter = field(default_factory=Counter)
@@ -206,7 +205,7 @@ def _noise(
 
 
 def _write_truth(
-    truth: Truth, events, memberships, users, errors, result: ChunkResult, stats: Counter
+    truth: Truth, events, memberships, users, result: ChunkResult, stats: Counter
 ) -> None:
     first_seen = result.account_first_seen
     events.writelines(truth.events)
@@ -223,13 +222,9 @@ def _write_truth(
         stats[f"attribution_{name}"] += value
     stats["users"] += len(truth.users)
     stats["memberships"] += len(truth.memberships)
-    revenue = result.revenue
-    revenue.add(truth.mrr_events, truth.last_event_at)
-    if revenue.errors:
-        errors.write(errors_csv(revenue.errors))
-        stats.update(f"mrr_error_{item.reason}" for item in revenue.errors)
-        revenue.errors.clear()
+    result.revenue.add(truth.mrr_events, truth.last_event_at)
     stats.update(f"mrr_event_{item.event_name}" for item in truth.mrr_events)
+    stats.update(f"mrr_error_{item.reason}" for item in truth.mrr_events if item.reason)
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
@@ -245,7 +240,6 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         tmp_memberships=str(tmp / f"memberships-{stem}.csv"),
         tmp_users=str(tmp / f"users-{stem}.csv"),
         tmp_late=str(tmp / f"late-{stem}.ndjson"),
-        tmp_mrr_errors=str(tmp / f"mrr-errors-{stem}.csv"),
         account_first_seen={},
     )
     stats = result.stats
@@ -260,7 +254,6 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         open(result.tmp_memberships, "w") as memberships,
         open(result.tmp_users, "w") as users,
         open(result.tmp_late, "wb") as late,
-        open(result.tmp_mrr_errors, "w") as mrr_errors,
     ):
         for position, index in enumerate(range(task.first, task.stop)):
             sim = AccountSim(world, index, batch_donor=index in donors)
@@ -288,7 +281,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             _tally(records, stats)
             _tally(batch, stats)
             stats["messages_valid"] += len(records) + len(batch)
-            _write_truth(truth, events, memberships, users, mrr_errors, result, stats)
+            _write_truth(truth, events, memberships, users, result, stats)
         if pending:
             part.write(b"\n".join(line for _, line in pending) + b"\n")
     return result

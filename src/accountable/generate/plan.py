@@ -52,6 +52,8 @@ FEATURES = (
     "bad_amounts",  # events with an amount missing, not a number, or negative
 )
 FORCED_ACCOUNT_MIN_MEMBERS = 4
+BILLING_STORIES = frozenset(FEATURES[FEATURES.index("seat_addon") : FEATURES.index("bad_amounts")])
+"""Forced billing stories that need the account to stay for the whole period."""
 
 
 def forced_features(index: int, accounts: int) -> frozenset[str]:
@@ -132,7 +134,7 @@ def _plan_account(seed: int, index: int, accounts: int, start_ms: int, days: int
     churn_ms = None
     if "churn" in forced:
         churn_ms = created + int((end_ms - created) * rng.uniform(0.5, 0.75))
-    elif rng.random() < CHURN_RATE[plan]:
+    elif rng.random() < CHURN_RATE[plan] and not forced & BILLING_STORIES:
         candidate = created + int(rng.uniform(7, 60) * DAY_MS)
         churn_ms = candidate if candidate < end_ms - DAY_MS else None
 

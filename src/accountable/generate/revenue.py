@@ -142,9 +142,10 @@ class RevenueFold:
             self.last_event_at = last_event_at
 
     def merge(self, other: RevenueFold) -> None:
-        """Fold another fold in (its errors are not kept: they are written as they come)."""
+        """Fold another fold in."""
         for months in other.month_last.values():
             self.add(list(months.values()), None)
+        self.errors.extend(other.errors)
         paid = other.first_paid_at
         if paid is not None and (self.first_paid_at is None or paid < self.first_paid_at):
             self.first_paid_at = paid

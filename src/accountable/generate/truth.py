@@ -5,7 +5,8 @@ derived from the emitted messages with the contract's rules, not read off the pl
 simulation happened to do, the truth follows. Every person's messages are emitted by the simulation
 of their home account, so one account's records are a closed world for identity, memberships and
 attribution; only account creation times are merged across accounts (guests carry the group ids
-of other accounts).
+of other accounts). MRR events are read off once attributed; revenue.py turns them into the
+monthly revenue truth when the whole world's months are known.
 
 Where the contract leaves a case open (two users tied as the earliest holder of an anonymous id,
 an alias chain, two removals without a re-add in between), the simulation must not produce it:
