@@ -2,10 +2,11 @@
 
 The world is a collaborative project-management tool: organic and invited sign-ups, anonymous
 browsing stitched by identify or alias, people in several accounts, removals and re-adds, a
-billing life per account (billing.py: trials, plans, seats, cancellations, comebacks, bad amounts),
-skewed device clocks, duplicates and malformed lines. `--out` receives `part-XXXXX.ndjson[.gz]` files (about `lines_per_file` lines each, the last
-one holding late duplicate deliveries), small `batch-XXXXX.json` files (/v1/batch bodies), and
-`truth/*.csv`: what a correct warehouse must show for these files under the contract's rules.
+billing life per account (billing.py: trials, plans, seats, cancellations, comebacks, bad
+amounts), skewed device clocks, duplicates and malformed lines. `--out` receives
+`part-XXXXX.ndjson[.gz]` files (about `lines_per_file` lines each, the last one holding late
+duplicate deliveries), small `batch-XXXXX.json` files (/v1/batch bodies), and `truth/*.csv`:
+what a correct warehouse must show for these files under the contract's rules.
 
 Same arguments and seed, same bytes, whatever `jobs`: accounts are cut into chunks from the
 arguments alone, each account has its own seeded random stream, and the world plan that lets a

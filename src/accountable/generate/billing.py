@@ -78,22 +78,24 @@ class Billing:
         elif rng.random() < 0.08:  # a free account that starts paying
             current = "team"
             paid_at = created + int(rng.uniform(5, 40) * DAY_MS)
-        if "bad_amounts" in forced or rng.random() < 0.04:
-            self._bad_amounts(created, stop, every="bad_amounts" in forced)
+        if "bad_amounts" in forced:
+            self._bad_amounts(created, stop, every=True)
         if paid_at is None or paid_at >= stop:
             return
+        if rng.random() < 0.05:
+            self._bad_amounts(paid_at, stop, every=False)
         if not brief and not paid_life and rng.random() < 0.03:
             brief = _next_month(paid_at) - paid_at > 2 * DAY_MS
         self.current = current
         self.seats = max(cat.MIN_SEATS[current], self._members_at(paid_at))
         self._send(paid_at, STARTED, {"interval": "month"}, by_owner=False)
         if brief:  # bought, then cancelled within days, the same month
-            room = min(_next_month(paid_at), stop) - paid_at - HOUR_MS
+            room = max(min(_next_month(paid_at), stop) - paid_at - HOUR_MS, 10 * MINUTE_MS)
             cancel = paid_at + int(rng.uniform(0.1, 0.9) * room)
             self._cancel(cancel, "changed_mind")
             return
         for step in sorted(self._steps(paid_at, stop)):
-            self._apply(step, stop)
+            self._apply(step)
 
     # ---------------------------------------------------------------- the plan of a paid life
     def _trial(self, plan: str, lapses: bool, stop: int) -> int | None:
@@ -102,7 +104,9 @@ class Billing:
         self._account_event(created + 120_000, "Trial Started", {"plan": plan, "trial_days": 14})
         trial_end = created + cat.TRIAL_DAYS * DAY_MS
         converts = (
-            not lapses and self.rng.random() < cat.TRIAL_CONVERSION[plan] and trial_end < stop
+            not lapses
+            and self.rng.random() < cat.TRIAL_CONVERSION[plan]
+            and trial_end + HOUR_MS < stop
         )
         self._account_event(trial_end, "Trial Ended", {"plan": plan, "converted": converts})
         if converts:
@@ -163,7 +167,7 @@ class Billing:
             steps.append(Step(churn, "churn"))
         return [step for step in steps if step.kind == "churn" or step.at < stop]
 
-    def _apply(self, step: Step, stop: int) -> None:
+    def _apply(self, step: Step) -> None:
         """Send what a planned step does to the subscription as it is by then."""
         rng = self.rng
         kind = step.kind
@@ -208,6 +212,8 @@ class Billing:
             props = {"previous_seats": self.seats}
             low = cat.MIN_SEATS[previous]
             self.seats = self.seats + 5 if kind == "upgrade" else max(low, self.seats - 2)
+            if self.seats == props["previous_seats"]:
+                return  # already the smallest subscription there is
         self._send(at, CHANGED, props, self.rng.random() < 0.5, group_call)
 
     # ---------------------------------------------------------------- the messages
@@ -242,13 +248,13 @@ class Billing:
             self._group(None, None, at + 1_000, self.group, {"plan": "free", "mrr": 0})
         self.previous_plan, self.current = self.current, None
 
-    def _bad_amounts(self, created: int, stop: int, every: bool) -> None:
+    def _bad_amounts(self, begin: int, stop: int, every: bool) -> None:
         """Events a faulty integration sends: they change nothing (the truth lists them)."""
         rng = self.rng
         amounts = BAD_AMOUNTS if every else (rng.choice(BAD_AMOUNTS),)
         for number, amount in enumerate(amounts):
-            at = created + int(rng.uniform(0.2, 0.9) * max(stop - created, HOUR_MS))
-            event = STARTED if number == 0 or rng.random() < 0.3 else CHANGED
+            at = begin + int(rng.uniform(0.2, 0.9) * max(stop - begin, HOUR_MS))
+            event = STARTED if (every and number == 0) or rng.random() < 0.3 else CHANGED
             props: dict = {"plan": self.plan.plan}
             if amount is not None:
                 if amount == -49 and rng.random() < 0.5:
