@@ -24,10 +24,12 @@ import orjson
 import pytest
 
 from accountable.generate import GenerateError, generate
+from accountable.generate.revenue import RevenueFold, errors_csv, monthly_csv
 from accountable.generate.truth import BATCH, MAIN, AmbiguousWorld, Record, derive, event_at
 from accountable.load import REASONS
 from dbt_runner import load
 
+MONTHLY, ERRORS = "account_mrr_monthly.csv", "mrr_event_errors.csv"
 SMALL = {"accounts": 8, "days": 40, "seed": 7, "start": "2026-01-05", "lines_per_file": 800}
 TYPES = {"identify", "group", "track", "page", "screen", "alias"}
 BILLING = {
@@ -386,6 +388,12 @@ def test_truth_follows_the_contract_rules(world: Path, landed: Landed):
     assert users == expected["users"]
     accounts = {row["account_id"]: row["created_at"] for row in _truth(world, "accounts.csv")}
     assert accounts == expected["accounts"]
+    revenue = RevenueFold()
+    revenue.add(derived.mrr_events, derived.last_event_at)
+    monthly = "".join(",".join(row.values()) + "\n" for row in _truth(world, MONTHLY))
+    assert monthly == monthly_csv(revenue.rows()) and monthly
+    errors = "".join(",".join(row.values()) + "\n" for row in _truth(world, ERRORS))
+    assert errors == errors_csv(revenue.errors) and errors
 
 
 def test_truth_holds_the_corner_cases(world: Path, landed: Landed):

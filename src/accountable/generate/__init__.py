@@ -1,11 +1,12 @@
 """`accountable generate`: a deterministic synthetic world for the demo product, with its truth.
 
 The world is a collaborative project-management tool: organic and invited sign-ups, anonymous
-browsing stitched by identify or alias, people in several accounts, removals and re-adds, trials
-and subscriptions sent by a server with no user, skewed device clocks, duplicates and malformed
-lines. `--out` receives `part-XXXXX.ndjson[.gz]` files (about `lines_per_file` lines each, the last
-one holding late duplicate deliveries), small `batch-XXXXX.json` files (/v1/batch bodies), and
-`truth/*.csv`: what a correct warehouse must show for these files under the contract's rules.
+browsing stitched by identify or alias, people in several accounts, removals and re-adds, a
+billing life per account (billing.py: trials, plans, seats, cancellations, comebacks, bad
+amounts), skewed device clocks, duplicates and malformed lines. `--out` receives
+`part-XXXXX.ndjson[.gz]` files (about `lines_per_file` lines each, the last one holding late
+duplicate deliveries), small `batch-XXXXX.json` files (/v1/batch bodies), and `truth/*.csv`:
+what a correct warehouse must show for these files under the contract's rules.
 
 Same arguments and seed, same bytes, whatever `jobs`: accounts are cut into chunks from the
 arguments alone, each account has its own seeded random stream, and the world plan that lets a
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from accountable.generate.chunk import ChunkTask, open_part, part_name, run_chunk, world_for
 from accountable.generate.clock import epoch_ms, iso
+from accountable.generate.revenue import RevenueFold, errors_csv, monthly_csv
 
 __all__ = ["GenerateError", "GenerateSummary", "generate"]
 
@@ -36,6 +38,8 @@ TRUTH_HEADERS = {
     "memberships.csv": "account_id,user_id,joined_at,left_at,role\n",
     "accounts.csv": "account_id,created_at\n",
     "users.csv": "user_id,first_seen_at\n",
+    "account_mrr_monthly.csv": "account_id,month,mrr,previous_mrr,mrr_change,movement\n",
+    "mrr_event_errors.csv": "event_id,account_id,event_name,event_at,reason\n",
 }
 
 
@@ -151,6 +155,7 @@ def generate(
 
     stats: Counter = Counter()
     first_seen: dict[str, int] = {}
+    revenue = RevenueFold()
     truth = {name: open(out / "truth" / name, "wb") for name in TRUTH_HEADERS}  # noqa: SIM115
     late_path = out / part_name(len(tasks), gzip)
     done_accounts = 0
@@ -162,6 +167,7 @@ def generate(
                 _append(truth["events.csv"], result.tmp_events)
                 _append(truth["memberships.csv"], result.tmp_memberships)
                 _append(truth["users.csv"], result.tmp_users)
+                revenue.merge(result.revenue)
                 _append(late, result.tmp_late)
                 for group, at in result.account_first_seen.items():
                     if at < first_seen.get(group, at + 1):
@@ -172,6 +178,8 @@ def generate(
                     _report(done_accounts, accounts, result.chunk + 1, len(tasks), stats, began)
         rows = "".join(f"{group},{iso(at)}\n" for group, at in sorted(first_seen.items()))
         truth["accounts.csv"].write(rows.encode())
+        truth["account_mrr_monthly.csv"].write(monthly_csv(revenue.rows()).encode())
+        truth["mrr_event_errors.csv"].write(errors_csv(revenue.errors).encode())
     finally:
         for handle in truth.values():
             handle.close()

@@ -17,6 +17,7 @@ from bisect import bisect
 from operator import attrgetter
 
 from accountable.generate import catalog as cat
+from accountable.generate.billing import Billing
 from accountable.generate.clock import (
     DAY_MS,
     HOUR_MS,
@@ -41,7 +42,7 @@ APP_PAGE_CUMULATIVE = [
 ENGAGEMENT = ((0.2, 1.25), (0.45, 0.66), (0.35, 0.24))
 
 
-class AccountSim(Messages):
+class AccountSim(Messages, Billing):
     """Emit the messages of one account's world; `run` returns the records, arrival-ordered."""
 
     def __init__(self, world: WorldPlan, index: int, *, batch_donor: bool = False):
@@ -67,6 +68,12 @@ class AccountSim(Messages):
         self.server_context = {"library": cat.SERVER_LIBRARY}
         self.server_group_context: dict[str, dict] = {}
         self.people: list[Person] = []
+        # the subscription (billing.py): the plan paid for (None: not paying), seats, pricing
+        self.current: str | None = None
+        self.previous_plan = "team"
+        self.seats = 0
+        self.price_factor = 1.0
+        self.amount_as_text = False
 
     # ---------------------------------------------------------------- the story
     def run(self) -> tuple[list[Record], list[Record]]:
@@ -225,57 +232,6 @@ class AccountSim(Messages):
         if role is not None:
             self._added(p, joined + 3_000, self.group, role)
         self._group(p, p.web, joined + 5_000, self.group, {})
-
-    def _billing(self) -> None:
-        """Trials, subscriptions, failed payments and cancellations: server events, no user."""
-        rng = self.rng
-        plan = self.plan.plan
-        created = self.plan.created_ms
-        seats = max(3, len(self.plan.member_joins))
-        subscribed_at = None
-        current = plan
-        if plan in cat.TRIAL_CONVERSION:
-            self._account_event(
-                created + 120_000, "Trial Started", {"plan": plan, "trial_days": 14}
-            )
-            trial_end = created + cat.TRIAL_DAYS * DAY_MS
-            converts = rng.random() < cat.TRIAL_CONVERSION[plan] and trial_end < self.live_until
-            self._account_event(trial_end, "Trial Ended", {"plan": plan, "converted": converts})
-            if converts:
-                subscribed_at = trial_end + HOUR_MS
-            elif trial_end < self.end:
-                current = "free"
-                self._group(None, None, trial_end + 1_000, self.group, {"plan": "free"})
-        elif plan == "enterprise":
-            subscribed_at = created + int(rng.uniform(1, 5) * DAY_MS)
-        elif rng.random() < 0.08:
-            current = "team"
-            subscribed_at = created + int(rng.uniform(5, 40) * DAY_MS)
-        if subscribed_at is None or subscribed_at >= min(self.live_until, self.end):
-            return
-        mrr = cat.SEAT_PRICE[current] * seats
-        self._account_event(subscribed_at, "Subscription Started", {"plan": current, "mrr": mrr})
-        self._group(None, None, subscribed_at + 1_000, self.group, {"plan": current, "mrr": mrr})
-        if rng.random() < 0.15:
-            changed = subscribed_at + int(rng.uniform(10, 60) * DAY_MS)
-            if changed < self.live_until:
-                upgrade = {"team": "business", "business": "enterprise", "enterprise": "business"}
-                previous, current = current, upgrade[current]
-                mrr = cat.SEAT_PRICE[current] * seats
-                props = {"plan": current, "previous_plan": previous, "mrr": mrr}
-                self._account_event(changed, "Subscription Changed", props)
-                self._group(None, None, changed + 1_000, self.group, {"plan": current, "mrr": mrr})
-        if rng.random() < 0.08:
-            failed = subscribed_at + 30 * DAY_MS + int(rng.uniform(0, 2) * HOUR_MS)
-            if failed < self.live_until:
-                props = {"plan": current, "mrr": mrr, "attempt": 1}
-                self._account_event(failed, "Payment Failed", props)
-        churn = self.plan.churn_ms
-        if churn is not None and churn < self.end:
-            self._account_event(churn, "Subscription Cancelled", {"plan": current, "mrr": mrr})
-            self._group(
-                None, None, churn + 1_000, self.group, {"plan": current, "status": "cancelled"}
-            )
 
     def _invite_guest(self, guest: GuestPlan) -> None:
         """A member of this account invites someone from another account."""

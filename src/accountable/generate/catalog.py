@@ -14,6 +14,8 @@ TEAM_SIZE = {"free": (1, 3), "team": (2, 7), "business": (4, 11), "enterprise": 
 CHURN_RATE = {"free": 0.35, "team": 0.25, "business": 0.15, "enterprise": 0.08}
 TRIAL_CONVERSION = {"team": 0.6, "business": 0.75}
 TRIAL_DAYS = 14
+PAID_PLANS = ("team", "business", "enterprise")  # upgrades go right, downgrades left
+MIN_SEATS = {"team": 3, "business": 5, "enterprise": 10}
 
 ROLES = ("admin", "member", "billing_admin", "viewer")
 ROLE_WEIGHTS = (0.15, 0.65, 0.08, 0.12)

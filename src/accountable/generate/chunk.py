@@ -21,6 +21,7 @@ from accountable.generate import catalog as cat
 from accountable.generate.account import AccountSim
 from accountable.generate.clock import iso
 from accountable.generate.plan import WorldPlan, plan_world
+from accountable.generate.revenue import RevenueFold
 from accountable.generate.truth import Record, Truth, derive
 
 DUPLICATE_RATE = 0.005
@@ -68,6 +69,7 @@ class ChunkResult:
     tmp_users: str
     tmp_late: str
     account_first_seen: dict[str, int]
+    revenue: RevenueFold = field(default_factory=RevenueFold)
     stats: Counter = field(default_factory=Counter)
 
 
@@ -203,8 +205,9 @@ def _noise(
 
 
 def _write_truth(
-    truth: Truth, events, memberships, users, first_seen: dict[str, int], stats: Counter
+    truth: Truth, events, memberships, users, result: ChunkResult, stats: Counter
 ) -> None:
+    first_seen = result.account_first_seen
     events.writelines(truth.events)
     memberships.writelines(
         f"{item.account_id},{item.user_id},{iso(item.joined_at)},"
@@ -219,6 +222,9 @@ def _write_truth(
         stats[f"attribution_{name}"] += value
     stats["users"] += len(truth.users)
     stats["memberships"] += len(truth.memberships)
+    result.revenue.add(truth.mrr_events, truth.last_event_at)
+    stats.update(f"mrr_event_{item.event_name}" for item in truth.mrr_events)
+    stats.update(f"mrr_error_{item.reason}" for item in truth.mrr_events if item.reason)
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
@@ -275,7 +281,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             _tally(records, stats)
             _tally(batch, stats)
             stats["messages_valid"] += len(records) + len(batch)
-            _write_truth(truth, events, memberships, users, result.account_first_seen, stats)
+            _write_truth(truth, events, memberships, users, result, stats)
         if pending:
             part.write(b"\n".join(line for _, line in pending) + b"\n")
     return result

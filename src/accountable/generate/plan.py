@@ -41,8 +41,19 @@ FEATURES = (
     "offset_device",  # a device writing +02:00-style timestamps
     "skewed_device",  # a device clock days off
     "churn",  # a paying account cancels and goes quiet
+    "trial_lost",  # a trial that never converts: the account never pays
+    "seat_addon",  # a paying account buys more seats
+    "upgrade",  # a paying account moves to a higher plan
+    "downgrade",  # a paying account moves to a lower plan
+    "cancel_comeback",  # a paying account cancels, keeps the free plan, and pays again later
+    "brief_subscription",  # an account starts paying and cancels within days, the same month
+    "string_amounts",  # the billing integration sends amounts as strings ("49.00")
+    "tied_changes",  # two subscription changes sent at the same instant
+    "bad_amounts",  # events with an amount missing, not a number, or negative
 )
 FORCED_ACCOUNT_MIN_MEMBERS = 4
+BILLING_STORIES = frozenset(FEATURES[FEATURES.index("seat_addon") : FEATURES.index("bad_amounts")])
+"""Forced billing stories that need the account to stay for the whole period."""
 
 
 def forced_features(index: int, accounts: int) -> frozenset[str]:
@@ -123,7 +134,7 @@ def _plan_account(seed: int, index: int, accounts: int, start_ms: int, days: int
     churn_ms = None
     if "churn" in forced:
         churn_ms = created + int((end_ms - created) * rng.uniform(0.5, 0.75))
-    elif rng.random() < CHURN_RATE[plan]:
+    elif rng.random() < CHURN_RATE[plan] and not forced & BILLING_STORIES:
         candidate = created + int(rng.uniform(7, 60) * DAY_MS)
         churn_ms = candidate if candidate < end_ms - DAY_MS else None
 

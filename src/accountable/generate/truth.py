@@ -5,7 +5,8 @@ derived from the emitted messages with the contract's rules, not read off the pl
 simulation happened to do, the truth follows. Every person's messages are emitted by the simulation
 of their home account, so one account's records are a closed world for identity, memberships and
 attribution; only account creation times are merged across accounts (guests carry the group ids
-of other accounts).
+of other accounts). MRR events are read off once attributed; revenue.py turns them into the
+monthly revenue truth when the whole world's months are known.
 
 Where the contract leaves a case open (two users tied as the earliest holder of an anonymous id,
 an alias chain, two removals without a re-add in between), the simulation must not produce it:
@@ -14,8 +15,10 @@ an alias chain, two removals without a re-add in between), the simulation must n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from accountable.generate.revenue import REVENUE_EVENTS, MrrEvent, mrr_event
 
 MAIN, BATCH = 0, 1
 """Where a record's message goes: the NDJSON parts or a batch file."""
@@ -93,6 +96,8 @@ class Truth:
     users: dict[str, int]  # user_id -> first_seen_at
     account_first_seen: dict[str, int]  # group id -> earliest message carrying it
     attribution_counts: dict[str, int]
+    mrr_events: list[MrrEvent] = field(default_factory=list)  # in record order
+    last_event_at: int | None = None  # the latest event_at of a track, page or screen
 
 
 def _identity(records: list[Record]) -> tuple[dict[str, str], dict[str, str]]:
@@ -216,6 +221,8 @@ def derive(records: list[Record]) -> Truth:
 
     counts = dict.fromkeys(ATTRIBUTIONS, 0)
     events: list[str] = []
+    mrr_events: list[MrrEvent] = []
+    last_event_at: int | None = None
     for record, user in zip(records, users, strict=True):
         if record.type not in EVENT_TYPES:
             continue
@@ -238,4 +245,14 @@ def derive(records: list[Record]) -> Truth:
         events.append(
             f"{record.message_id},{user or ''},{account},{attribution},{record.at_text}\n"
         )
-    return Truth(events, memberships, first_seen, account_first_seen, counts)
+        if last_event_at is None or at > last_event_at:
+            last_event_at = at
+        if account and record.type == "track" and record.event in REVENUE_EVENTS:
+            mrr_events.append(
+                mrr_event(
+                    account, at, record.message_id, record.event, record.message, record.at_text
+                )
+            )
+    return Truth(
+        events, memberships, first_seen, account_first_seen, counts, mrr_events, last_event_at
+    )
