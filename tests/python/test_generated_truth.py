@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import csv
 import subprocess
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def world(tmp_path_factory) -> tuple[Path, Path]:
     )  # fmt: skip
     db = work / "warehouse.duckdb"
     load(db, out)
-    dbt("run", db, work, extra=["--select", "+marts.core"])
+    dbt("run", db, work, extra=["--select", "+marts.core", "+marts.revenue"])
     return db, out / "truth"
 
 
@@ -100,3 +101,45 @@ def test_accounts_and_users_match_the_truth(world):
     assert dict(query(db, "select account_id, created_at from marts.dim_accounts")) == accounts
     users = {row["user_id"]: _time(row["first_seen_at"]) for row in _read(truth / "users.csv")}
     assert dict(query(db, "select user_id, first_seen_at from marts.dim_users")) == users
+
+
+def test_every_account_month_has_the_true_mrr_and_movement(world):
+    """Contract section 3, Revenue, against the generator's billing lives (trials, plans, seat
+    add-ons, up- and downgrades, cancellations, comebacks, starts cancelled within the month)."""
+    db, truth = world
+    expected = {
+        (row["account_id"], date.fromisoformat(row["month"])): (
+            Decimal(row["mrr"]),
+            Decimal(row["previous_mrr"]),
+            Decimal(row["mrr_change"]),
+            row["movement"],
+        )
+        for row in _read(truth / "account_mrr_monthly.csv")
+    }
+    actual = {
+        (account_id, month): (mrr, previous_mrr, mrr_change, movement)
+        for account_id, month, mrr, previous_mrr, mrr_change, movement in query(
+            db,
+            "select account_id, month, mrr, previous_mrr, mrr_change, movement"
+            " from marts.account_mrr_monthly",
+        )
+    }
+    assert len(expected) > 20
+    assert {value[3] for value in expected.values()} >= {"new", "expansion", "churn"}
+    assert actual == expected
+
+
+def test_every_bad_amount_is_listed_with_its_reason(world):
+    db, truth = world
+    expected = {
+        row["event_id"]: (row["account_id"], row["event_name"], row["reason"])
+        for row in _read(truth / "mrr_event_errors.csv")
+    }
+    actual = {
+        event_id: (account_id, event_name, reason)
+        for event_id, account_id, event_name, reason in query(
+            db, "select event_id, account_id, event_name, reason from marts.mrr_event_errors"
+        )
+    }
+    assert expected, "the generated world has no bad amount to check"
+    assert actual == expected
