@@ -12,6 +12,7 @@
     {{ return({
         'active_events': [],
         'retention_periods': ['week', 'month'],
+        'lifecycle_periods': ['week'],
         'milestones': {
             'activation': {
                 'window_days': 14,
@@ -67,6 +68,17 @@
     {% endfor %}
     {% if retention_periods | length != retention_periods | unique | list | length %}
         {% do errors.append("retention_periods: a period is listed twice") %}
+    {% endif %}
+
+    {# ---------- lifecycle_periods ---------- #}
+    {% set lifecycle_periods = _config_string_list(var('lifecycle_periods', defaults['lifecycle_periods']), 'lifecycle_periods', errors) %}
+    {% for period in lifecycle_periods %}
+        {% if period not in ['day', 'week', 'month'] %}
+            {% do errors.append("lifecycle_periods: unknown period '" ~ period ~ "' (use day, week or month)") %}
+        {% endif %}
+    {% endfor %}
+    {% if lifecycle_periods | length != lifecycle_periods | unique | list | length %}
+        {% do errors.append("lifecycle_periods: a period is listed twice") %}
     {% endif %}
 
     {# ---------- milestones ---------- #}
@@ -262,6 +274,7 @@
     {{ return({
         'active_events': active_events,
         'retention_periods': retention_periods,
+        'lifecycle_periods': lifecycle_periods,
         'milestones': milestones,
         'funnels': funnels,
         'lifecycle_events': lifecycle_events,

@@ -34,6 +34,16 @@
 {%- endmacro %}
 
 
+{#- One row per period configured in var lifecycle_periods. -#}
+{% macro lifecycle_period_rows() -%}
+    {%- set rows = [] %}
+    {%- for period in accountable_config()['lifecycle_periods'] %}
+        {%- do rows.append([sql_string(period)]) %}
+    {%- endfor %}
+    {{- config_rows([['period', dbt.type_string()]], rows) }}
+{%- endmacro %}
+
+
 {#- add_periods(period, count, start_date): the date `count` periods after start_date. -#}
 {% macro add_periods(period, count, start_date) -%}
     case {{ period }}
