@@ -41,6 +41,15 @@
         'funnel_breakdown_trait': 'plan',
         'user_traits': [],
         'events_lookback_days': 0,
+        'features': {
+            'projects': ['Project Created'],
+            'tasks': ['Task Created', 'Task Completed'],
+            'comments': ['Comment Added'],
+            'files': ['File Uploaded'],
+            'reports': ['Report Exported'],
+            'integrations': ['Integration Enabled'],
+            'invites': ['Invite Sent'],
+        },
         'revenue': {
             'mrr_events': [
                 {'event': 'Subscription Started', 'property': 'mrr'},
@@ -221,6 +230,23 @@
     {% endfor %}
     {% set events_lookback_days = _config_int(var('events_lookback_days', defaults['events_lookback_days']), 'events_lookback_days', 0, errors) %}
 
+    {# ---------- features ---------- #}
+    {% set raw_features = var('features', defaults['features']) %}
+    {% set features = {} %}
+    {% if raw_features is none %}
+        {% set raw_features = {} %}
+    {% elif raw_features is not mapping %}
+        {% do errors.append("features: expected a mapping of feature name -> list of event names") %}
+        {% set raw_features = {} %}
+    {% endif %}
+    {% for name, events in raw_features.items() %}
+        {% set names = _config_string_list(events, "features." ~ name, errors) %}
+        {% if names | length == 0 %}
+            {% do errors.append("features." ~ name ~ ": give at least one event name") %}
+        {% endif %}
+        {% do features.update({name | string: names}) %}
+    {% endfor %}
+
     {# ---------- revenue ---------- #}
     {% set raw_revenue = var('revenue', defaults['revenue']) %}
     {% set mrr_events = [] %}
@@ -282,6 +308,7 @@
         'funnel_breakdown_trait': funnel_breakdown_trait,
         'user_traits': user_traits | reject('in', ['email', 'name']) | list,
         'events_lookback_days': events_lookback_days,
+        'features': features,
         'revenue': {'mrr_events': mrr_events, 'churn_events': churn_events},
     }) }}
 {% endmacro %}

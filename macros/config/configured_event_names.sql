@@ -11,6 +11,7 @@
         'milestones.*.required_events',
         'funnels.*.steps',
         'lifecycle_events.*',
+        'features.*',
         'revenue.mrr_events',
         'revenue.churn_events',
     ] %}

@@ -124,3 +124,25 @@
 {% macro funnel_breakdown_trait() -%}
     {{- return(accountable_config()['funnel_breakdown_trait']) }}
 {%- endmacro %}
+
+
+{#- One row per configured feature and event name: feature, event_name. -#}
+{% macro feature_event_rows() -%}
+    {%- set rows = [] %}
+    {%- for feature, events in accountable_config()['features'].items() %}
+        {%- for event_name in events %}
+            {%- do rows.append([sql_string(feature), sql_string(event_name)]) %}
+        {%- endfor %}
+    {%- endfor %}
+    {{- config_rows([['feature', dbt.type_string()], ['event_name', dbt.type_string()]], rows) }}
+{%- endmacro %}
+
+
+{#- One row per configured feature: feature. -#}
+{% macro feature_rows() -%}
+    {%- set rows = [] %}
+    {%- for feature in accountable_config()['features'].keys() %}
+        {%- do rows.append([sql_string(feature)]) %}
+    {%- endfor %}
+    {{- config_rows([['feature', dbt.type_string()]], rows) }}
+{%- endmacro %}

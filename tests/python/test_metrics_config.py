@@ -57,6 +57,7 @@ VARS = {
             "steps": ["Page Viewed", "Dashboard Built", "Report Shared"],
         },
     },
+    "features": {"dashboards": ["Dashboard Built"], "sharing": ["Report Shared"]},
     "revenue": {
         "mrr_events": [{"event": "Plan Purchased", "property": "amount"}],
         "churn_events": ["Plan Cancelled"],
@@ -431,6 +432,8 @@ def test_right_event_names_give_no_warning(build):
     )
     assert rows == [
         ("active_events", 2, True),
+        ("features.dashboards", 1, True),
+        ("features.sharing", 1, True),
         ("funnels.setup.steps", 4, True),
         ("funnels.sharing.steps", 3, True),
         ("lifecycle_events.account_created", 1, True),
@@ -458,3 +461,11 @@ def test_revenue_follows_the_configured_billing_events(build):
         ("w2", 0),
         ("w3", 0),
     ]
+
+
+def test_features_follow_the_configured_event_names(build):
+    db, _ = build
+    rows = query(
+        db, "select feature, accounts_using, accounts, users_using from marts.feature_adoption"
+    )
+    assert sorted(rows) == [("dashboards", 3, 3, 3), ("sharing", 2, 3, 4)]

@@ -1,0 +1,28 @@
+with
+
+feature_events as (
+    select * from {{ ref('int_feature_events') }}
+),
+
+memberships as (
+    select * from {{ ref('int_memberships') }}
+),
+
+final as (
+    select
+        feature_events.account_id,
+        feature_events.user_id,
+        feature_events.feature,
+        min(feature_events.event_at) as first_used_at,
+        max(feature_events.event_at) as last_used_at,
+        cast(count(*) as {{ dbt.type_bigint() }}) as events,
+        cast(count(distinct feature_events.event_date) as {{ dbt.type_bigint() }}) as active_days
+    from feature_events
+    inner join memberships
+        on
+            feature_events.account_id = memberships.account_id
+            and feature_events.user_id = memberships.user_id
+    group by feature_events.account_id, feature_events.user_id, feature_events.feature
+)
+
+select * from final
