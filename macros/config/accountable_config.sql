@@ -40,6 +40,7 @@
         'account_traits': ['industry', 'employees'],
         'funnel_breakdown_trait': 'plan',
         'user_traits': [],
+        'membership_traits': [],
         'events_lookback_days': 0,
         'features': {
             'projects': ['Project Created'],
@@ -223,7 +224,13 @@
         {% do errors.append("funnel_breakdown_trait: '" ~ funnel_breakdown_trait ~ "' is not an account trait column (use one of "
                             ~ account_trait_columns | join(', ') ~ "; add other traits to account_traits first)") %}
     {% endif %}
-    {% for trait in account_traits + user_traits %}
+    {% set membership_traits = _config_string_list(var('membership_traits', defaults['membership_traits']), 'membership_traits', errors) %}
+    {% set membership_columns = ['account_id', 'user_id', 'role', 'joined_at', 'left_at', 'is_active', 'has_created_account',
+                                 'is_first_membership', 'event_count', 'last_event_at', 'added_role'] %}
+    {% for trait in membership_traits if trait in membership_columns or trait.startswith('added_') %}
+        {% do errors.append("membership_traits: '" ~ trait ~ "' is a column the memberships compute; it cannot be a property column") %}
+    {% endfor %}
+    {% for trait in account_traits + user_traits + membership_traits %}
         {% if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', trait) %}
             {% do errors.append("traits: '" ~ trait ~ "' is not usable as a column name (letters, digits, _)") %}
         {% endif %}
@@ -307,6 +314,7 @@
         'account_traits': account_traits | reject('in', ['name', 'plan']) | list,
         'funnel_breakdown_trait': funnel_breakdown_trait,
         'user_traits': user_traits | reject('in', ['email', 'name']) | list,
+        'membership_traits': membership_traits,
         'events_lookback_days': events_lookback_days,
         'features': features,
         'revenue': {'mrr_events': mrr_events, 'churn_events': churn_events},

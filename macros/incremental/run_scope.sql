@@ -111,9 +111,43 @@
 {%- endmacro %}
 
 
-{# Whether this model recomputes only the entities of the run scope (else: all of them). #}
+{#
+    Whether this model recomputes only the entities of the run scope (else: all of them). It
+    first checks that the run builds the run-scope models this one reads (int_run__*): their
+    content (and the views' SQL) is decided per run, so one left from an earlier run would make
+    even a full rebuild read the wrong messages.
+#}
 {% macro run_is_scoped() -%}
-    {%- if not execute or this is none or not is_incremental() -%}
+    {%- if not execute or this is none -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- if model.resource_type == 'model' and flags.WHICH in ('build', 'run') -%}
+        {%- set pending = [model.unique_id] -%}
+        {%- set seen = [] -%}
+        {%- for _ in range(20) if pending -%}
+            {%- set parents = [] -%}
+            {%- for node_id in pending -%}
+                {%- for parent in graph.nodes[node_id].depends_on.nodes
+                    if parent in graph.nodes and parent not in seen -%}
+                    {%- do seen.append(parent) -%}
+                    {%- if graph.nodes[parent].name.startswith('int_run__') -%}
+                        {%- do parents.append(parent) -%}
+                        {%- if parent not in selected_resources -%}
+                            {{ exceptions.raise_compiler_error(
+                                this.identifier ~ " reads the run scope " ~ graph.nodes[parent].name
+                                ~ ", which this run does not build (it is decided per run). Select"
+                                ~ " it too: `dbt build --select +" ~ this.identifier ~ "` (or"
+                                ~ " `dbt build`)."
+                            ) }}
+                        {%- endif -%}
+                    {%- endif -%}
+                {%- endfor -%}
+            {%- endfor -%}
+            {%- do pending.clear() -%}
+            {%- do pending.extend(parents) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if not is_incremental() -%}
         {{ return(false) }}
     {%- endif -%}
     {{ return(run_window()['from_load_id'] is not none) }}
@@ -129,8 +163,9 @@
 {% macro forget_run_scope(key, entity_type) -%}
     {#- named outside the branch, so that parsing records the dependency -#}
     {%- do ref('int_run__scope') -%}
+    {%- set scoped = run_is_scoped() -%}
     {%- if execute and is_incremental() -%}
-        {%- if not run_is_scoped() -%}
+        {%- if not scoped -%}
             delete from {{ this }}
         {%- elif entity_type is not none -%}
             delete from {{ this }}

@@ -15,6 +15,7 @@
     )
 }}
 {%- set lifecycle = accountable_config()['lifecycle_events'] %}
+{%- set membership_traits = accountable_config()['membership_traits'] %}
 
 with
 
@@ -37,6 +38,14 @@ evidence as (
         ) as is_readd,
         message_type = 'track'
         and event_name = {{ sql_string(lifecycle['account_created']) }} as is_account_created,
+        {% for property in membership_traits %}
+        case
+            when
+                message_type = 'track'
+                and event_name = {{ sql_string(lifecycle['user_added']) }}
+                then {{ json_string('properties', property) }}
+        end as added_{{ property }},
+        {% endfor %}
         case
             when
                 message_type = 'track'
@@ -59,13 +68,17 @@ pairs as (
     group by account_id, user_id
 ),
 
+-- the latest non-null role and relationship properties of the pair's "user added" events
 latest_roles as (
     select
         account_id,
         user_id,
+        {% for property in membership_traits %}
+        {{ latest_value('added_' ~ property, ['event_at', 'message_id']) }} as added_{{ property }},
+        {% endfor %}
         {{ latest_value('added_role', ['event_at', 'message_id']) }} as added_role
     from evidence
-    where added_role is not null
+    where coalesce(added_role{% for property in membership_traits %}, added_{{ property }}{% endfor %}) is not null
     group by account_id, user_id
 ),
 
@@ -87,6 +100,9 @@ memberships as (
                 )
                 then pairs.last_removed_at
         end as left_at,
+        {% for property in membership_traits %}
+        latest_roles.added_{{ property }} as {{ property }},
+        {% endfor %}
         pairs.has_created_account
     from pairs
     left join latest_roles

@@ -28,6 +28,9 @@ final as (
         memberships.left_at,
         {{ membership_is_active_now("memberships.left_at") }} as is_active,
         memberships.has_created_account,
+        {% for property in accountable_config()['membership_traits'] %}
+        memberships.{{ property }},
+        {% endfor %}
         coalesce(member_events.event_count, 0) as event_count,
         member_events.last_event_at
     from memberships

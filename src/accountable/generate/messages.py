@@ -24,6 +24,10 @@ PAGE_PROPERTIES = {
 }
 
 
+SEAT_TYPES = {"viewer": "view_only", "billing_admin": "billing"}
+"""The seat an added member takes, by role (a relationship property beside the role)."""
+
+
 class Messages:
     """Message builders over the state of an `AccountSim` (its rng, ids, contexts and records)."""
 
@@ -251,7 +255,7 @@ class Messages:
         user = p.uid_at(at)
         msg = self._server(user, at, "track", group, ACCOUNT_ADDED_USER, role)
         msg["event"] = ACCOUNT_ADDED_USER
-        msg["properties"] = {"role": role}
+        msg["properties"] = {"role": role, "seat_type": SEAT_TYPES.get(role, "full")}
 
     def _removed(self, p: Person, at: int, group: str) -> None:
         msg = self._server(p.uid_at(at), at, "track", group, ACCOUNT_REMOVED_USER)
