@@ -51,6 +51,12 @@
             'integrations': ['Integration Enabled'],
             'invites': ['Invite Sent'],
         },
+        'health': {
+            'window_days': 28,
+            'at_risk_days_inactive': 7,
+            'at_risk_min_seat_share': 0.2,
+            'at_risk_min_trend': 0.5,
+        },
         'revenue': {
             'mrr_events': [
                 {'event': 'Subscription Started', 'property': 'mrr'},
@@ -254,6 +260,28 @@
         {% do features.update({name | string: names}) %}
     {% endfor %}
 
+    {# ---------- health ---------- #}
+    {% set health_defaults = defaults['health'] %}
+    {% set raw_health = var('health', health_defaults) %}
+    {% if raw_health is not mapping %}
+        {% do errors.append("health: expected a mapping with " ~ health_defaults.keys() | join(', ')) %}
+        {% set raw_health = {} %}
+    {% endif %}
+    {% for key in raw_health.keys() if key not in health_defaults %}
+        {% do errors.append("health: unknown key '" ~ key ~ "' (allowed: " ~ health_defaults.keys() | join(', ') ~ ")") %}
+    {% endfor %}
+    {% set health = {
+        'window_days': _config_int(raw_health.get('window_days', health_defaults['window_days']), 'health.window_days', 1, errors),
+    } %}
+    {% for key in ['at_risk_days_inactive', 'at_risk_min_seat_share', 'at_risk_min_trend'] %}
+        {% set value = raw_health.get(key, health_defaults[key]) %}
+        {% if value is sameas true or value is sameas false or value is not number or value < 0 %}
+            {% do errors.append("health." ~ key ~ ": expected a number >= 0, got '" ~ value ~ "'") %}
+            {% set value = health_defaults[key] %}
+        {% endif %}
+        {% do health.update({key: value}) %}
+    {% endfor %}
+
     {# ---------- revenue ---------- #}
     {% set raw_revenue = var('revenue', defaults['revenue']) %}
     {% set mrr_events = [] %}
@@ -317,6 +345,7 @@
         'membership_traits': membership_traits,
         'events_lookback_days': events_lookback_days,
         'features': features,
+        'health': health,
         'revenue': {'mrr_events': mrr_events, 'churn_events': churn_events},
     }) }}
 {% endmacro %}
