@@ -257,6 +257,9 @@
         {% if names | length == 0 %}
             {% do errors.append("features." ~ name ~ ": give at least one event name") %}
         {% endif %}
+        {% if names | length != names | unique | list | length %}
+            {% do errors.append("features." ~ name ~ ": an event name is listed twice") %}
+        {% endif %}
         {% do features.update({name | string: names}) %}
     {% endfor %}
 
