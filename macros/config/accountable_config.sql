@@ -5,52 +5,29 @@
     at compile time with a message naming it.
 #}
 {#
-    The default of every var: the demo product's configuration (contract section 4). Written only
-    here: dbt_project.yml sets no vars, so a var set there or with --vars replaces its key whole.
+    The default of every var when neither dbt_project.yml nor --vars sets it: the contract's
+    fixed defaults (section 4), and nothing product-specific (no milestones, funnels, features or
+    extra traits). The demo product's own values are vars in dbt_project.yml, never written in
+    the SQL; a var set there or with --vars replaces its key whole.
 #}
 {% macro _config_defaults() %}
     {{ return({
         'active_events': [],
         'retention_periods': ['week', 'month'],
         'lifecycle_periods': ['week'],
-        'milestones': {
-            'activation': {
-                'window_days': 14,
-                'min_members': 2,
-                'exclude_roles': ['billing_admin', 'viewer'],
-                'required_events': [{'event': 'Task Completed', 'min_count': 1, 'min_users': 1}],
-            },
-            'habit_moment': {
-                'window_days': 7,
-                'required_events': [{'event': 'Task Completed', 'min_count': 5, 'min_users': 2}],
-            },
-        },
-        'funnels': {
-            'onboarding': {
-                'level': 'account',
-                'conversion_window_days': 14,
-                'steps': ['Account Created', 'Invite Sent', 'Project Created', 'Task Completed'],
-            },
-        },
+        'milestones': {},
+        'funnels': {},
         'lifecycle_events': {
             'account_created': 'Account Created',
             'user_added': 'Account Added User',
             'user_removed': 'Account Removed User',
         },
-        'account_traits': ['industry', 'employees'],
+        'account_traits': [],
         'funnel_breakdown_trait': 'plan',
         'user_traits': [],
         'membership_traits': [],
         'events_lookback_days': 0,
-        'features': {
-            'projects': ['Project Created'],
-            'tasks': ['Task Created', 'Task Completed'],
-            'comments': ['Comment Added'],
-            'files': ['File Uploaded'],
-            'reports': ['Report Exported'],
-            'integrations': ['Integration Enabled'],
-            'invites': ['Invite Sent'],
-        },
+        'features': {},
         'health': {
             'window_days': 28,
             'at_risk_days_inactive': 7,
