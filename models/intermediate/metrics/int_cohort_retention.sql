@@ -17,10 +17,6 @@ active_days as (
     select * from {{ ref('int_active_days') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_attributed') }}
-),
-
 periods as (
     {{ retention_period_rows() }}
 ),
@@ -63,8 +59,7 @@ active_periods as (
 ),
 
 latest_event as (
-    select max(event_at) as latest_event_at
-    from events
+    select {{ latest_event_at() }} as latest_event_at
 ),
 
 latest_periods as (

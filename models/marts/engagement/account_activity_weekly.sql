@@ -20,10 +20,7 @@ bounds as (
     select
         (select min(cast({{ dbt.date_trunc('week', 'accounts.created_at') }} as date)) from accounts)
             as first_week,
-        (
-            select cast({{ dbt.date_trunc('week', 'max(events.event_at)') }} as date)
-            from {{ ref('int_events_attributed') }} as events
-        ) as last_week
+        cast({{ dbt.date_trunc('week', latest_event_at()) }} as date) as last_week
 ),
 
 week_numbers as (

@@ -21,8 +21,7 @@ activity as (
 ),
 
 as_of as (
-    select max(event_at) as as_of
-    from {{ ref('int_events_attributed') }}
+    select {{ latest_event_at() }} as as_of
 ),
 
 windows as (

@@ -14,8 +14,7 @@ activity as (
 ),
 
 latest as (
-    select max(event_at) as latest_event_at
-    from {{ ref('int_events_attributed') }}
+    select {{ latest_event_at() }} as latest_event_at
 ),
 
 active_periods as (

@@ -16,10 +16,6 @@ valid_events as (
     where error_reason is null
 ),
 
-events as (
-    select * from {{ ref('int_events_attributed') }}
-),
-
 bounds as (
     select
         (
@@ -27,10 +23,7 @@ bounds as (
             from valid_events
             where valid_events.mrr > 0
         ) as first_month,
-        (
-            select cast({{ dbt.date_trunc('month', 'max(events.event_at)') }} as date)
-            from events
-        ) as last_month
+        cast({{ dbt.date_trunc('month', latest_event_at()) }} as date) as last_month
 ),
 
 month_numbers as (

@@ -14,17 +14,11 @@ activity as (
     select * from {{ ref('int_activity_events') }}
 ),
 
-now_at as (
-    select max(event_at) as now_at
-    from {{ ref('int_events_attributed') }}
-),
-
 windows as (
     select
-        accounts.account_id,
-        coalesce(accounts.churned_at, now_at.now_at) as window_ends_at
+        account_id,
+        coalesce(churned_at, {{ latest_event_at() }}) as window_ends_at
     from accounts
-    cross join now_at
 ),
 
 window_activity as (
