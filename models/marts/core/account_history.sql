@@ -3,7 +3,9 @@
     value of each trait so far). Calls at one instant count as one: the state after the last of
     them. A row starts at the first instant and wherever the state differs from the one before.
 #}
-{%- set traits = ['name', 'plan'] + accountable_config()['account_traits'] %}
+{%- set account_traits = accountable_config()['account_traits'] %}
+{%- set traits = ['name', 'plan'] + account_traits %}
+{%- set trait_types = account_trait_types(account_traits) %}
 
 with
 
@@ -13,7 +15,7 @@ group_calls as (
         event_at,
         message_id,
         {% for trait in traits %}
-        {{ json_string('traits', trait) }} as {{ trait }}
+        {{ typed_trait(json_string('traits', trait), trait_types.get(trait)) }} as {{ trait }}
         {%- if not loop.last %},{% endif %}
         {% endfor %}
     from {{ ref('int_segment_messages') }}

@@ -1,4 +1,5 @@
-{%- set traits = ['name', 'plan'] + accountable_config()['account_traits'] %}
+{%- set account_traits = accountable_config()['account_traits'] %}
+{%- set trait_types = account_trait_types(account_traits) %}
 
 with
 
@@ -39,8 +40,10 @@ member_counts as (
 final as (
     select
         accounts.account_id,
-        {% for trait in traits %}
-        accounts.{{ trait }},
+        accounts.name,
+        accounts.plan,
+        {% for trait in account_traits %}
+        {{ typed_trait('accounts.' ~ trait, trait_types[trait]) }} as {{ trait }},
         {% endfor %}
         accounts.created_at,
         coalesce(member_counts.member_count, 0) as member_count,

@@ -4,6 +4,14 @@ memberships as (
     select * from {{ ref('int_memberships') }}
 ),
 
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+users as (
+    select * from {{ ref('int_users') }}
+),
+
 events as (
     select * from {{ ref('int_events_attributed') }}
 ),
@@ -22,7 +30,10 @@ member_events as (
 final as (
     select
         memberships.account_id,
+        accounts.name as account_name,
         memberships.user_id,
+        users.name as user_name,
+        users.email as user_email,
         memberships.role,
         memberships.joined_at,
         memberships.left_at,
@@ -34,6 +45,10 @@ final as (
         coalesce(member_events.event_count, 0) as event_count,
         member_events.last_event_at
     from memberships
+    left join accounts
+        on memberships.account_id = accounts.account_id
+    left join users
+        on memberships.user_id = users.user_id
     left join member_events
         on
             memberships.account_id = member_events.account_id

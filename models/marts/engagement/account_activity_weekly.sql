@@ -40,6 +40,7 @@ weeks as (
 account_weeks as (
     select
         accounts.account_id,
+        accounts.name,
         weeks.week_start,
         weeks.next_week_start,
         {{ dbt.dateadd('microsecond', -1, 'cast(weeks.next_week_start as ' ~ dbt.type_timestamp() ~ ')') }}
@@ -110,6 +111,7 @@ active_day_counts as (
 final as (
     select
         account_weeks.account_id,
+        account_weeks.name,
         account_weeks.week_start,
         cast(coalesce(member_counts.members, 0) as {{ dbt.type_bigint() }}) as members,
         cast(coalesce(member_counts.active_members, 0) as {{ dbt.type_bigint() }}) as active_members,

@@ -13,6 +13,10 @@ activity as (
     select * from {{ ref('int_activity_events') }}
 ),
 
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
 latest as (
     select {{ latest_event_at() }} as latest_event_at
 ),
@@ -72,6 +76,18 @@ statuses as (
     where
         (next_active_start is null or next_active_start > next_period_start)
         and next_period_start <= last_period_start
+),
+
+final as (
+    select
+        statuses.period,
+        statuses.period_start,
+        statuses.account_id,
+        accounts.name,
+        statuses.status
+    from statuses
+    left join accounts
+        on statuses.account_id = accounts.account_id
 )
 
-select * from statuses
+select * from final

@@ -8,7 +8,15 @@ memberships as (
     select * from {{ ref('int_memberships') }}
 ),
 
-final as (
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+users as (
+    select * from {{ ref('int_users') }}
+),
+
+usage as (
     select
         feature_events.account_id,
         feature_events.user_id,
@@ -23,6 +31,25 @@ final as (
             feature_events.account_id = memberships.account_id
             and feature_events.user_id = memberships.user_id
     group by feature_events.account_id, feature_events.user_id, feature_events.feature
+),
+
+final as (
+    select
+        usage.account_id,
+        accounts.name as account_name,
+        usage.user_id,
+        users.name as user_name,
+        users.email as user_email,
+        usage.feature,
+        usage.first_used_at,
+        usage.last_used_at,
+        usage.events,
+        usage.active_days
+    from usage
+    left join accounts
+        on usage.account_id = accounts.account_id
+    left join users
+        on usage.user_id = users.user_id
 )
 
 select * from final

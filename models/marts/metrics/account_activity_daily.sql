@@ -4,7 +4,11 @@ activity_events as (
     select * from {{ ref('int_activity_events') }}
 ),
 
-final as (
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
+daily as (
     select
         account_id,
         activity_date,
@@ -15,6 +19,20 @@ final as (
     from activity_events
     where account_id is not null
     group by account_id, activity_date
+),
+
+final as (
+    select
+        daily.account_id,
+        accounts.name,
+        daily.activity_date,
+        daily.active_users,
+        daily.activity_events,
+        daily.first_activity_at,
+        daily.last_activity_at
+    from daily
+    left join accounts
+        on daily.account_id = accounts.account_id
 )
 
 select * from final

@@ -16,6 +16,10 @@ valid_events as (
     where error_reason is null
 ),
 
+accounts as (
+    select * from {{ ref('int_accounts') }}
+),
+
 bounds as (
     select
         (
@@ -50,7 +54,7 @@ month_ends_set as (
     group by account_id, cast({{ dbt.date_trunc('month', 'event_at') }} as date)
 ),
 
-accounts as (
+paying_accounts as (
     select distinct account_id
     from month_ends_set
     where mrr > 0
@@ -58,16 +62,16 @@ accounts as (
 
 grid as (
     select
-        accounts.account_id,
+        paying_accounts.account_id,
         months.month,
         max(month_ends_set.month) as last_set_month
-    from accounts
+    from paying_accounts
     cross join months
     left join month_ends_set
         on
-            accounts.account_id = month_ends_set.account_id
+            paying_accounts.account_id = month_ends_set.account_id
             and months.month >= month_ends_set.month
-    group by accounts.account_id, months.month
+    group by paying_accounts.account_id, months.month
 ),
 
 month_ends as (
@@ -110,21 +114,28 @@ sequenced as (
 
 final as (
     select
-        account_id,
-        month,
-        mrr,
-        previous_mrr,
-        mrr - previous_mrr as mrr_change,
+        sequenced.account_id,
+        accounts.name,
+        sequenced.month,
+        sequenced.mrr,
+        sequenced.previous_mrr,
+        sequenced.mrr - sequenced.previous_mrr as mrr_change,
         case
-            when is_first_month then 'new'
-            when previous_mrr = 0 and mrr > 0 then 'reactivation'
-            when previous_mrr > 0 and mrr > previous_mrr then 'expansion'
-            when previous_mrr > 0 and mrr > 0 and mrr < previous_mrr then 'contraction'
-            when previous_mrr > 0 and mrr = 0 then 'churn'
-            when mrr = previous_mrr and mrr > 0 then 'flat'
+            when sequenced.is_first_month then 'new'
+            when sequenced.previous_mrr = 0 and sequenced.mrr > 0 then 'reactivation'
+            when sequenced.previous_mrr > 0 and sequenced.mrr > sequenced.previous_mrr then 'expansion'
+            when
+                sequenced.previous_mrr > 0
+                and sequenced.mrr > 0
+                and sequenced.mrr < sequenced.previous_mrr
+                then 'contraction'
+            when sequenced.previous_mrr > 0 and sequenced.mrr = 0 then 'churn'
+            when sequenced.mrr = sequenced.previous_mrr and sequenced.mrr > 0 then 'flat'
             else 'inactive'
         end as movement
     from sequenced
+    left join accounts
+        on sequenced.account_id = accounts.account_id
 )
 
 select * from final

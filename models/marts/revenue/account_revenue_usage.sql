@@ -39,6 +39,7 @@ window_activity as (
 final as (
     select
         accounts.account_id,
+        accounts.name,
         accounts.plan,
         accounts.created_at,
         accounts.activated_at,
