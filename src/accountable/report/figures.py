@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import plotly.graph_objects as go
 
@@ -65,7 +66,7 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str, **extra) 
     figure.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
         template="plotly_white",
-        margin={"l": 70, "r": 30, "t": 90, "b": 60},
+        margin={"l": 70, "r": 30, "t": 100, "b": 60},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
         font={"size": 13},
         hovermode="x unified",
@@ -74,6 +75,18 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str, **extra) 
     figure.update_xaxes(title_text=x_title)
     figure.update_yaxes(title_text=y_title)
     return figure
+
+
+def _period_axis(figure: go.Figure, starts: Sequence[date], period: str) -> None:
+    """Ticks on the periods' own first days (a Monday for weeks), about a dozen at most."""
+    if period == "month":
+        figure.update_xaxes(dtick="M1", tickformat="%b %Y")
+        return
+    if not starts:
+        return
+    days = 7 if period == "week" else 1
+    step = days * max(1, -(-len(set(starts)) // 12))
+    figure.update_xaxes(tick0=min(starts), dtick=step * 24 * 3600 * 1000, tickformat="%b %d")
 
 
 def choose_period(available: Iterable[str]) -> str | None:
@@ -190,7 +203,7 @@ def retention_chart(cells: Sequence[RetentionCell], period: str | None) -> Chart
         figure,
         title,
         f"{word}s since the cohort's {word}",
-        f"cohort: {PERIOD_WORDS.get(word, word)} created (accounts)",
+        f"cohort: {word} created (accounts in it)",
         height=max(420, 120 + 28 * len(cohorts)),
     )
     figure.update_layout(hovermode="closest")
@@ -312,9 +325,7 @@ def activation_chart(cohorts: Sequence[ActivationCohort], milestones: Iterable[s
     _layout(figure, title, "cohort: week the accounts were created (Monday)", "activated (%)")
     figure.update_layout(hovermode="closest", barmode="overlay")
     figure.update_yaxes(range=[0, 110], ticksuffix="%")
-    figure.update_xaxes(
-        tickformat="%b %d", dtick=7 * 24 * 3600 * 1000 if len(cohorts) < 16 else None
-    )
+    _period_axis(figure, [cohort.cohort_start for cohort in cohorts], "week")
     return Chart("activation", title, caption, figure=figure)
 
 
@@ -411,6 +422,7 @@ def lifecycle_chart(counts: Sequence[LifecycleCount], period: str | None) -> Cha
         )
     _layout(figure, title, PERIOD_WORDS.get(word, word), "accounts (dormant below 0)")
     figure.update_layout(barmode="relative")
+    _period_axis(figure, [count.period_start for count in counts], word)
     figure.update_yaxes(zeroline=True, zerolinecolor="#444", zerolinewidth=1)
     return Chart("lifecycle", title, caption, figure=figure)
 
@@ -470,4 +482,5 @@ def health_weekly_chart(weeks: Sequence[HealthWeek]) -> Chart:
             )
         )
     _layout(figure, title, "week (Monday)", "accounts", barmode="stack")
+    _period_axis(figure, [week.week_start for week in weeks], "week")
     return Chart("health-weekly", title, caption, figure=figure)
