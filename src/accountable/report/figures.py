@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 
@@ -127,6 +127,7 @@ def active_accounts_chart(days: Sequence[ActiveAccountsDay]) -> Chart:
             wide=True,
         )
     dates = [day.metric_date for day in days]
+    mode = "lines+markers" if len(days) <= 31 else "lines"
     figure = go.Figure()
     for name, values, colour in (
         ("monthly (28 days)", [day.monthly_active_accounts for day in days], "#9ecae1"),
@@ -134,19 +135,26 @@ def active_accounts_chart(days: Sequence[ActiveAccountsDay]) -> Chart:
         ("daily", [day.daily_active_accounts for day in days], "#08306b"),
     ):
         figure.add_trace(
-            go.Scatter(x=dates, y=values, name=name, mode="lines", line={"color": colour})
+            go.Scatter(x=dates, y=values, name=name, mode=mode, line={"color": colour})
         )
     figure.add_trace(
         go.Scatter(
             x=dates,
             y=[day.accounts_existing for day in days],
             name="accounts existing",
-            mode="lines",
+            mode=mode,
             line={"color": "#636363", "dash": "dot"},
         )
     )
     _layout(figure, f"{title}: daily, weekly and monthly", "date (UTC)", "accounts")
     figure.update_yaxes(rangemode="tozero")
+    if (dates[-1] - dates[0]).days < 7:  # a few days: whole days on the axis, not hours
+        start = datetime.combine(dates[0], datetime.min.time()) - timedelta(hours=12)
+        figure.update_xaxes(
+            range=[start, start + timedelta(days=7)],
+            dtick=24 * 3600 * 1000,
+            tickformat="%b %d",
+        )
     return Chart("active-accounts", title, caption, figure=figure, wide=True)
 
 
@@ -466,7 +474,7 @@ def health_chart(counts: Sequence[HealthCount]) -> Chart:
 def health_weekly_chart(weeks: Sequence[HealthWeek]) -> Chart:
     """Accounts per health status per week, stacked."""
     title = "Account health by week"
-    caption = "Accounts by health status at each week, stacked: how the mix has moved."
+    caption = "Accounts by health status as of each week's end, stacked: how the mix has moved."
     if not weeks:
         return Chart("health-weekly", title, caption, message="No weekly health: it is empty.")
     figure = go.Figure()
