@@ -3,7 +3,7 @@
     date from the earliest moment any metric's time column can hold to the latest event. Its
     start is the earliest of the events, the accounts' and the users' first messages (every
     created_at, first_seen_at and event_at is one of those, and every MRR month lies between them);
-    a table of a few hundred rows, rebuilt on each run.
+    a small table, rebuilt on each run.
 #}
 {{ config(materialized='table', schema='intermediate') }}
 
