@@ -97,18 +97,18 @@
             {% set requirements = [] %}
             {% set raw_requirements = definition.get('required_events', []) %}
             {% if raw_requirements is string or raw_requirements is mapping or raw_requirements is not iterable %}
-                {% do errors.append(where ~ ".required_events: expected a list of {event, min_count, min_users}") %}
+                {% do errors.append(where ~ ".required_events: expected a list of {event, min_count, min_users, min_days}") %}
                 {% set raw_requirements = [] %}
             {% endif %}
             {% for requirement in raw_requirements %}
                 {% set rwhere = where ~ ".required_events[" ~ loop.index0 ~ "]" %}
                 {% if requirement is not mapping %}
-                    {% do errors.append(rwhere ~ ": expected a mapping with event, min_count, min_users (got '" ~ requirement ~ "')") %}
+                    {% do errors.append(rwhere ~ ": expected a mapping with event, min_count, min_users, min_days (got '" ~ requirement ~ "')") %}
                     {% set requirement = {'event': '-'} %}
                 {% endif %}
                 {% for key in requirement.keys() %}
-                    {% if key not in ['event', 'min_count', 'min_users'] %}
-                        {% do errors.append(rwhere ~ ": unknown key '" ~ key ~ "' (allowed: event, min_count, min_users)") %}
+                    {% if key not in ['event', 'min_count', 'min_users', 'min_days'] %}
+                        {% do errors.append(rwhere ~ ": unknown key '" ~ key ~ "' (allowed: event, min_count, min_users, min_days)") %}
                     {% endif %}
                 {% endfor %}
                 {% if requirement.get('event') is not string or requirement.get('event') | trim == '' %}
@@ -118,6 +118,7 @@
                     'event': requirement.get('event') | string,
                     'min_count': _config_int(requirement.get('min_count', 1), rwhere ~ ".min_count", 1, errors),
                     'min_users': _config_int(requirement.get('min_users', 0), rwhere ~ ".min_users", 0, errors),
+                    'min_days': _config_int(requirement.get('min_days', 0), rwhere ~ ".min_days", 0, errors),
                 }) %}
             {% endfor %}
             {% do milestones.update({name: {

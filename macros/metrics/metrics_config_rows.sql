@@ -45,7 +45,7 @@
 {%- endmacro %}
 
 
-{#- One row per milestone per required_events entry (numbered from 1). -#}
+{#- One row per milestone per required_events entry (numbered from 1), with its min_count, min_users and min_days. -#}
 {% macro milestone_requirement_rows() -%}
     {%- set rows = [] %}
     {%- for name, milestone in accountable_config()['milestones'].items() %}
@@ -56,6 +56,7 @@
                 sql_string(requirement['event']),
                 requirement['min_count'],
                 requirement['min_users'],
+                requirement['min_days'],
             ]) %}
         {%- endfor %}
     {%- endfor %}
@@ -65,6 +66,7 @@
         ['event_name', dbt.type_string()],
         ['min_count', dbt.type_int()],
         ['min_users', dbt.type_int()],
+        ['min_days', dbt.type_int()],
     ], rows) }}
 {%- endmacro %}
 
