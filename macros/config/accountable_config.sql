@@ -24,6 +24,7 @@
         },
         'account_traits': [],
         'funnel_breakdown_trait': 'plan',
+        'retention_breakdown_trait': 'plan',
         'user_traits': [],
         'membership_traits': [],
         'events_lookback_days': 0,
@@ -208,6 +209,11 @@
         {% do errors.append("funnel_breakdown_trait: '" ~ funnel_breakdown_trait ~ "' is not an account trait column (use one of "
                             ~ account_trait_columns | join(', ') ~ "; add other traits to account_traits first)") %}
     {% endif %}
+    {% set retention_breakdown_trait = var('retention_breakdown_trait', defaults['retention_breakdown_trait']) %}
+    {% if retention_breakdown_trait is not string or retention_breakdown_trait not in account_trait_columns %}
+        {% do errors.append("retention_breakdown_trait: '" ~ retention_breakdown_trait ~ "' is not an account trait column (use one of "
+                            ~ account_trait_columns | join(', ') ~ "; add other traits to account_traits first)") %}
+    {% endif %}
     {% set membership_traits = _config_string_list(var('membership_traits', defaults['membership_traits']), 'membership_traits', errors) %}
     {% set membership_columns = ['account_id', 'user_id', 'role', 'joined_at', 'left_at', 'is_active', 'has_created_account',
                                  'is_first_membership', 'event_count', 'last_event_at', 'added_role'] %}
@@ -322,6 +328,7 @@
         'lifecycle_events': lifecycle_events,
         'account_traits': account_traits | reject('in', ['name', 'plan']) | list,
         'funnel_breakdown_trait': funnel_breakdown_trait,
+        'retention_breakdown_trait': retention_breakdown_trait,
         'user_traits': user_traits | reject('in', ['email', 'name']) | list,
         'membership_traits': membership_traits,
         'events_lookback_days': events_lookback_days,

@@ -128,6 +128,12 @@
 {%- endmacro %}
 
 
+{#- The account trait retention is broken down by: var retention_breakdown_trait, validated in accountable_config. -#}
+{% macro retention_breakdown_trait() -%}
+    {{- return(accountable_config()['retention_breakdown_trait']) }}
+{%- endmacro %}
+
+
 {#- One row per configured feature and event name: feature, event_name. -#}
 {% macro feature_event_rows() -%}
     {%- set rows = [] %}
