@@ -119,16 +119,24 @@ cohort_last_activity as (
         cohorts.level,
         cohorts.breakdown_value,
         cohorts.cohort_start,
-        {{ periods_between(
-            'cohorts.period',
-            'cohorts.cohort_start',
-            period_start('cohorts.period', 'last_active_days.last_activity_date'),
-        ) }} as period_number
+        {{ period_start('cohorts.period', 'last_active_days.last_activity_date') }} as last_active_period_start
     from cohorts
     inner join last_active_days
         on
             cohorts.level = last_active_days.level
             and cohorts.entity_id = last_active_days.entity_id
+),
+
+-- entities last active before their cohort began count in no period
+cohort_last_periods as (
+    select
+        period,
+        level,
+        breakdown_value,
+        cohort_start,
+        {{ periods_between('period', 'cohort_start', 'last_active_period_start') }} as period_number
+    from cohort_last_activity
+    where last_active_period_start >= cohort_start
 ),
 
 -- period_number is null on the cohort-size rows
@@ -154,7 +162,8 @@ entity_counts as (
         cohort_start,
         period_number,
         0 as cohort_size,
-        count(distinct entity_id) as retained,
+        -- one row per entity and period number: active_periods is distinct
+        count(*) as retained,
         0 as last_active
     from cohort_activity
     group by period, level, breakdown_value, cohort_start, period_number
@@ -170,8 +179,7 @@ entity_counts as (
         0 as cohort_size,
         0 as retained,
         count(*) as last_active
-    from cohort_last_activity
-    where period_number >= 0
+    from cohort_last_periods
     group by period, level, breakdown_value, cohort_start, period_number
 ),
 
