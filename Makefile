@@ -9,10 +9,11 @@ DEMO_ACCOUNTS ?= 300
 DEMO_DAYS ?= 90
 export ACCOUNTABLE_DB ?= warehouse.duckdb
 export ACCOUNTABLE_MARTS_DB ?= marts.duckdb
+REPORT_DIR ?= report
 FIXTURE_DB := target/fixture.duckdb
 FIXTURE_DIR := target/fixture_data
 
-.PHONY: setup demo generate load build test test-slow pytest dbt-test lint format bench clean
+.PHONY: setup demo generate load build report test test-slow pytest dbt-test lint format bench clean
 
 # Installs pinned dependencies into .venv; re-runs only when the pins change.
 setup: $(VENV)/.installed
@@ -31,8 +32,12 @@ demo: setup
 	$(BIN)/accountable load --db $(ACCOUNTABLE_DB) $(DEMO_DIR)
 	$(DBT) build --profiles-dir .
 	$(BIN)/accountable publish
+	$(BIN)/accountable report --quiet --out $(REPORT_DIR)
 	@echo
 	@echo "dbt writes the warehouse $(ACCOUNTABLE_DB); its marts are published to $(ACCOUNTABLE_MARTS_DB)."
+	@echo "Look at them:"
+	@echo "  the report:    file://$(abspath $(REPORT_DIR))/index.html (make report writes it again)"
+	@echo "  the notebook:  $(BIN)/marimo edit notebooks/explore.py"
 	@echo "Point notebooks and BI tools at $(ACCOUNTABLE_MARTS_DB), read-only, so they never block a build:"
 	@echo "  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(ACCOUNTABLE_MARTS_DB)', read_only=True).sql('select * from marts.dim_accounts limit 10'))\""
 	@echo "  or any DuckDB client:  duckdb -readonly $(ACCOUNTABLE_MARTS_DB)  then  show all tables;"
@@ -40,6 +45,10 @@ demo: setup
 build: setup
 	$(DBT) build --profiles-dir .
 	$(BIN)/accountable publish
+
+# The HTML report (charts of the marts) from the serving file, into $(REPORT_DIR)/index.html.
+report: setup
+	$(BIN)/accountable report --out $(REPORT_DIR)
 
 # The suite: pytest (but the slow variants), dbt build + unit and data tests on fixture data,
 # SQL and Python lint. CI (.ci/run) runs it, then test-slow.
@@ -60,16 +69,16 @@ dbt-test: setup
 	ACCOUNTABLE_DB=$(FIXTURE_DB) $(DBT) build --profiles-dir . --target-path target/fixture_build
 
 lint: setup
-	$(BIN)/ruff check src tests/python scripts
-	$(BIN)/ruff format --check src tests/python scripts
+	$(BIN)/ruff check src tests/python scripts notebooks
+	$(BIN)/ruff format --check src tests/python scripts notebooks
 	ACCOUNTABLE_DB=target/lint.duckdb $(BIN)/sqlfluff lint models macros analyses tests/dbt
 
 format: setup
-	$(BIN)/ruff format src tests/python scripts
+	$(BIN)/ruff format src tests/python scripts notebooks
 	ACCOUNTABLE_DB=target/lint.duckdb $(BIN)/sqlfluff fix models macros analyses tests/dbt
 
 bench: setup
 	$(BIN)/python scripts/benchmark.py
 
 clean:
-	rm -rf target logs $(DEMO_DIR) $(FIXTURE_DIR) *.duckdb *.duckdb.wal *.duckdb.publishing-*
+	rm -rf target logs $(REPORT_DIR) $(DEMO_DIR) $(FIXTURE_DIR) *.duckdb *.duckdb.wal *.duckdb.publishing-*

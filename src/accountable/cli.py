@@ -1,4 +1,5 @@
-"""The `accountable` command: thin argument parsing over the generate, load and publish modules."""
+"""The `accountable` command: thin argument parsing over the generate, load, publish and report
+modules."""
 
 from __future__ import annotations
 
@@ -107,6 +108,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="the serving file (default: $ACCOUNTABLE_MARTS_DB, else marts.duckdb)",
     )
     publish.add_argument("--quiet", action="store_true", help="no summary")
+
+    report = sub.add_parser(
+        "report",
+        help="write an HTML page of charts from the serving file",
+        description=(
+            "Write DIR/index.html: one self-contained page (it opens offline) with charts of "
+            "active accounts, retention, activation, funnels, MRR movements, lifecycle and "
+            "health, read from the serving file that accountable publish writes."
+        ),
+    )
+    report.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="the serving file, read-only (default: $ACCOUNTABLE_MARTS_DB, else marts.duckdb)",
+    )
+    report.add_argument(
+        "--out", type=Path, default=Path("report"), help="output folder (default: report/)"
+    )
+    report.add_argument("--quiet", action="store_true", help="no summary")
     return parser
 
 
@@ -151,6 +172,23 @@ def main(argv: list[str] | None = None) -> int:
         except PublishError as error:
             print(f"accountable publish: error: {error}", file=sys.stderr)
             return 2
+        return 0
+    if args.command == "report":
+        from accountable.report import ReportError, write_report
+
+        try:
+            summary = write_report(args.db or default_marts_path(), args.out)
+        except ReportError as error:
+            print(f"accountable report: error: {error}", file=sys.stderr)
+            return 2
+        if not args.quiet:
+            notes = "".join(f"\n  {chart.title}: {chart.message}" for chart in summary.messages)
+            print(
+                f"Wrote {summary.page} ({len(summary.drawn)} charts) from "
+                f"{args.db or default_marts_path()}.{notes}\n"
+                f"Open it in a browser: {summary.page.resolve().as_uri()}",
+                file=sys.stderr,
+            )
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 

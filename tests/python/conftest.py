@@ -4,9 +4,13 @@ so the suite builds it once."""
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+from typing import NamedTuple
+
 import pytest
 
-from dbt_runner import REPO, Build, dbt, load
+from dbt_runner import BIN, REPO, Build, dbt, load
 
 WORKED_EXAMPLE = REPO / "tests" / "fixtures" / "worked_example.json"
 
@@ -21,3 +25,36 @@ def worked_example(tmp_path_factory: pytest.TempPathFactory) -> Build:
     load(db, WORKED_EXAMPLE)
     dbt("build", db, work, extra=["--exclude-resource-type", "unit_test"])
     return Build(db=db, target=work / "target")
+
+
+class ServedWorld(NamedTuple):
+    """A generated world, built and published: the serving file the report and notebook read."""
+
+    db: Path
+    marts: Path
+    work: Path
+
+
+@pytest.fixture(scope="session")
+def served_world(tmp_path_factory: pytest.TempPathFactory) -> ServedWorld:
+    """A small generated world (40 accounts, 45 days: revenue, funnels, lifecycle, health), every
+    model built with the repository's vars and published to a serving file. Read it, never write
+    it: the report and notebook tests share it."""
+    work = tmp_path_factory.mktemp("served_world")
+    data = work / "data"
+    subprocess.run(
+        [
+            str(BIN / "accountable"), "generate", "--quiet", "--accounts", "40", "--days", "45",
+            "--seed", "7", "--out", str(data),
+        ],
+        check=True,
+    )  # fmt: skip
+    db = work / "warehouse.duckdb"
+    load(db, data)
+    dbt("run", db, work)
+    marts = work / "marts.duckdb"
+    subprocess.run(
+        [str(BIN / "accountable"), "publish", "--quiet", "--db", str(db), "--to", str(marts)],
+        check=True,
+    )
+    return ServedWorld(db=db, marts=marts, work=work)

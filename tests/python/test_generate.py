@@ -355,8 +355,8 @@ def test_truth_follows_the_contract_rules(world: Path, landed: Landed):
     derived = derive(landed.records)
     expected = {
         "events": {
-            mid: (user, account, attribution, at)
-            for mid, user, account, attribution, at in csv.reader(derived.events)
+            mid: (user, account, attribution, at, event_type, name)
+            for mid, user, account, attribution, at, event_type, name in csv.reader(derived.events)
         },
         "memberships": {
             (item.account_id, item.user_id): (
@@ -375,6 +375,8 @@ def test_truth_follows_the_contract_rules(world: Path, landed: Landed):
             row["expected_account_id"],
             row["expected_attribution"],
             row["event_at"],
+            row["event_type"],
+            row["event_name"],
         )
         for row in _truth(world, "events.csv")
     }

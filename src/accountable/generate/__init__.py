@@ -34,7 +34,8 @@ __all__ = ["GenerateError", "GenerateSummary", "generate"]
 MESSAGES_PER_ACCOUNT_DAY = 5.6  # what the simulation averages (about 500 per account over 90 days)
 MESSAGES_PER_BATCH_FILE = 100_000
 TRUTH_HEADERS = {
-    "events.csv": "message_id,expected_user_id,expected_account_id,expected_attribution,event_at\n",
+    "events.csv": "message_id,expected_user_id,expected_account_id,expected_attribution,event_at,"
+    "event_type,event_name\n",
     "memberships.csv": "account_id,user_id,joined_at,left_at,role\n",
     "accounts.csv": "account_id,created_at\n",
     "users.csv": "user_id,first_seen_at\n",

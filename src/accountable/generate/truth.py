@@ -243,7 +243,8 @@ def derive(records: list[Record]) -> Truth:
                 attribution, account = "unattributed", ""
         counts[attribution] += 1
         events.append(
-            f"{record.message_id},{user or ''},{account},{attribution},{record.at_text}\n"
+            f"{record.message_id},{user or ''},{account},{attribution},{record.at_text},"
+            f"{record.type},{record.event or ''}\n"
         )
         if last_event_at is None or at > last_event_at:
             last_event_at = at
