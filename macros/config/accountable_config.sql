@@ -24,6 +24,7 @@
         },
         'account_traits': [],
         'funnel_breakdown_trait': 'plan',
+        'retention_breakdown_trait': 'plan',
         'user_traits': [],
         'membership_traits': [],
         'events_lookback_days': 0,
@@ -97,18 +98,18 @@
             {% set requirements = [] %}
             {% set raw_requirements = definition.get('required_events', []) %}
             {% if raw_requirements is string or raw_requirements is mapping or raw_requirements is not iterable %}
-                {% do errors.append(where ~ ".required_events: expected a list of {event, min_count, min_users}") %}
+                {% do errors.append(where ~ ".required_events: expected a list of {event, min_count, min_users, min_days}") %}
                 {% set raw_requirements = [] %}
             {% endif %}
             {% for requirement in raw_requirements %}
                 {% set rwhere = where ~ ".required_events[" ~ loop.index0 ~ "]" %}
                 {% if requirement is not mapping %}
-                    {% do errors.append(rwhere ~ ": expected a mapping with event, min_count, min_users (got '" ~ requirement ~ "')") %}
+                    {% do errors.append(rwhere ~ ": expected a mapping with event, min_count, min_users, min_days (got '" ~ requirement ~ "')") %}
                     {% set requirement = {'event': '-'} %}
                 {% endif %}
                 {% for key in requirement.keys() %}
-                    {% if key not in ['event', 'min_count', 'min_users'] %}
-                        {% do errors.append(rwhere ~ ": unknown key '" ~ key ~ "' (allowed: event, min_count, min_users)") %}
+                    {% if key not in ['event', 'min_count', 'min_users', 'min_days'] %}
+                        {% do errors.append(rwhere ~ ": unknown key '" ~ key ~ "' (allowed: event, min_count, min_users, min_days)") %}
                     {% endif %}
                 {% endfor %}
                 {% if requirement.get('event') is not string or requirement.get('event') | trim == '' %}
@@ -118,6 +119,7 @@
                     'event': requirement.get('event') | string,
                     'min_count': _config_int(requirement.get('min_count', 1), rwhere ~ ".min_count", 1, errors),
                     'min_users': _config_int(requirement.get('min_users', 0), rwhere ~ ".min_users", 0, errors),
+                    'min_days': _config_int(requirement.get('min_days', 0), rwhere ~ ".min_days", 0, errors),
                 }) %}
             {% endfor %}
             {% do milestones.update({name: {
@@ -205,6 +207,11 @@
     {% set account_trait_columns = ['name', 'plan'] + (account_traits | reject('in', ['name', 'plan']) | list) %}
     {% if funnel_breakdown_trait not in account_trait_columns %}
         {% do errors.append("funnel_breakdown_trait: '" ~ funnel_breakdown_trait ~ "' is not an account trait column (use one of "
+                            ~ account_trait_columns | join(', ') ~ "; add other traits to account_traits first)") %}
+    {% endif %}
+    {% set retention_breakdown_trait = var('retention_breakdown_trait', defaults['retention_breakdown_trait']) %}
+    {% if retention_breakdown_trait is not string or retention_breakdown_trait not in account_trait_columns %}
+        {% do errors.append("retention_breakdown_trait: '" ~ retention_breakdown_trait ~ "' is not an account trait column (use one of "
                             ~ account_trait_columns | join(', ') ~ "; add other traits to account_traits first)") %}
     {% endif %}
     {% set membership_traits = _config_string_list(var('membership_traits', defaults['membership_traits']), 'membership_traits', errors) %}
@@ -321,6 +328,7 @@
         'lifecycle_events': lifecycle_events,
         'account_traits': account_traits | reject('in', ['name', 'plan']) | list,
         'funnel_breakdown_trait': funnel_breakdown_trait,
+        'retention_breakdown_trait': retention_breakdown_trait,
         'user_traits': user_traits | reject('in', ['email', 'name']) | list,
         'membership_traits': membership_traits,
         'events_lookback_days': events_lookback_days,

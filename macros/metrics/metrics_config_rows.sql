@@ -45,7 +45,7 @@
 {%- endmacro %}
 
 
-{#- One row per milestone per required_events entry (numbered from 1). -#}
+{#- One row per milestone per required_events entry (numbered from 1), with its min_count, min_users and min_days. -#}
 {% macro milestone_requirement_rows() -%}
     {%- set rows = [] %}
     {%- for name, milestone in accountable_config()['milestones'].items() %}
@@ -56,6 +56,7 @@
                 sql_string(requirement['event']),
                 requirement['min_count'],
                 requirement['min_users'],
+                requirement['min_days'],
             ]) %}
         {%- endfor %}
     {%- endfor %}
@@ -65,6 +66,7 @@
         ['event_name', dbt.type_string()],
         ['min_count', dbt.type_int()],
         ['min_users', dbt.type_int()],
+        ['min_days', dbt.type_int()],
     ], rows) }}
 {%- endmacro %}
 
@@ -123,6 +125,12 @@
 {#- The account trait funnels are broken down by: var funnel_breakdown_trait, validated in accountable_config. -#}
 {% macro funnel_breakdown_trait() -%}
     {{- return(accountable_config()['funnel_breakdown_trait']) }}
+{%- endmacro %}
+
+
+{#- The account trait retention is broken down by: var retention_breakdown_trait, validated in accountable_config. -#}
+{% macro retention_breakdown_trait() -%}
+    {{- return(accountable_config()['retention_breakdown_trait']) }}
 {%- endmacro %}
 
 

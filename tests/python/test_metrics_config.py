@@ -279,6 +279,29 @@ def test_daily_account_retention_follows_active_events(warehouse):
     assert len(rows) == 18
 
 
+def test_account_retention_by_plan_on_or_after_and_complete(warehouse):
+    rows = query(
+        warehouse,
+        "select breakdown_value, cohort_start, period_number, cohort_size, retained, "
+        "retained_unbounded, is_complete from marts.account_retention_by_trait order by 1, 2, 3",
+    )
+    # active days: w1 (pro) May 4-6, w2 (free) May 4 and 7, w3 (pro, cohort May 8) May 8-9; the
+    # latest event (w3's connection, May 14) leaves each cohort's last day incomplete
+    expected = (
+        [("free", "2026-05-04", k, 1, int(k in (0, 3)), int(k <= 3), k < 10) for k in range(11)]
+        + [("pro", "2026-05-04", k, 1, int(k <= 2), int(k <= 2), k < 10) for k in range(11)]
+        + [("pro", "2026-05-08", k, 1, int(k <= 1), int(k <= 1), k < 6) for k in range(7)]
+    )
+    assert [(row[0], str(row[1]), *row[2:]) for row in rows] == expected
+    whole = query(
+        warehouse,
+        "select retained_unbounded from marts.account_retention "
+        "where cohort_start = date '2026-05-04' order by period_number",
+    )
+    # w2 skipped days 1 and 2 but came back on day 3: still retained on or after them
+    assert [row[0] for row in whole] == [2, 2, 2, 1] + [0] * 7
+
+
 def test_user_retention_has_one_cohort_per_first_seen_day(warehouse):
     rows = query(
         warehouse,
@@ -322,6 +345,18 @@ def test_metrics_daily_spans_first_to_last_activity_day(warehouse):
 
 
 BAD_CONFIGS = {
+    "retention": {
+        "retention_breakdown_trait": "colour",
+        "milestones": {
+            "habit": {
+                "window_days": 7,
+                "required_events": [
+                    {"event": "Report Shared", "min_days": -1},
+                    {"event": "Dashboard Built", "min_days": "two"},
+                ],
+            },
+        },
+    },
     "entries": {
         "retention_periods": ["day", "quarter"],
         "milestones": {
@@ -362,6 +397,15 @@ def test_unknown_funnel_breakdown_trait_fails(bad_config_output):
     returncode, output = bad_config_output["breakdown_trait"]
     assert returncode != 0
     assert "funnel_breakdown_trait: 'colour' is not an account trait column" in output
+
+
+def test_bad_retention_and_milestone_days_fail_naming_each_entry(bad_config_output):
+    returncode, output = bad_config_output["retention"]
+    assert returncode != 0
+    assert "retention_breakdown_trait: 'colour' is not an account trait column" in output
+    entries = "milestones.habit.required_events"
+    assert f"{entries}[0].min_days: must be >= 0, got -1" in output
+    assert f"{entries}[1].min_days: expected a whole number, got 'two'" in output
 
 
 # One misspelling in each kind of var that names events; every other name is right.

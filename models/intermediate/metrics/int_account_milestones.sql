@@ -1,8 +1,10 @@
 {#
     Evaluated generically over definition rows built from var milestones:
     1. Event conditions only ever become true and stay true. Each required_events entry is met at
-       the later of the min_count-th counting event (ordered by event_at, event_id) and the first
-       event of the min_users-th distinct counting user; the required events are met
+       the latest of the min_count-th counting event (ordered by event_at, event_id), the first
+       event of the min_users-th distinct counting user and the first event of the min_days-th
+       distinct UTC date with a counting event (each part only when its minimum is above 0);
+       the required events are met
        (required_events_met_at) at the latest of the entries' times, never when one entry is
        never met.
     2. The member condition is not monotone (members leave), but the number of active members
@@ -85,6 +87,7 @@ requirement_events as (
     select
         milestone_requirements.milestone,
         milestone_requirements.requirement_number,
+        milestone_requirements.min_days,
         events.account_id,
         events.user_id,
         events.event_id,
@@ -144,16 +147,48 @@ ranked_requirement_users as (
     from user_first_requirement_events
 ),
 
+-- the first counting event of each UTC date, for the entries that need events on min_days dates
+date_first_requirement_events as (
+    select
+        milestone,
+        requirement_number,
+        account_id,
+        cast(event_at as date) as event_date,
+        min(event_at) as first_event_at
+    from requirement_events
+    where min_days > 0
+    group by milestone, requirement_number, account_id, cast(event_at as date)
+),
+
+ranked_requirement_dates as (
+    select
+        milestone,
+        requirement_number,
+        account_id,
+        first_event_at,
+        row_number() over (
+            partition by milestone, requirement_number, account_id
+            order by first_event_at
+        ) as date_rank
+    from date_first_requirement_events
+),
+
 requirements_met as (
     select
         account_milestones.account_id,
         account_milestones.milestone,
         milestone_requirements.requirement_number,
         case
-            when milestone_requirements.min_users = 0
-                then count_reached.event_at
-            when count_reached.event_at is not null and users_reached.first_event_at is not null
-                then greatest(count_reached.event_at, users_reached.first_event_at)
+            when
+                count_reached.event_at is not null
+                and (milestone_requirements.min_users = 0 or users_reached.first_event_at is not null)
+                and (milestone_requirements.min_days = 0 or dates_reached.first_event_at is not null)
+                then
+                    greatest(
+                        count_reached.event_at,
+                        coalesce(users_reached.first_event_at, count_reached.event_at),
+                        coalesce(dates_reached.first_event_at, count_reached.event_at)
+                    )
         end as met_at
     from account_milestones
     inner join milestone_requirements
@@ -170,6 +205,12 @@ requirements_met as (
             and milestone_requirements.milestone = users_reached.milestone
             and milestone_requirements.requirement_number = users_reached.requirement_number
             and milestone_requirements.min_users = users_reached.user_rank
+    left join ranked_requirement_dates as dates_reached
+        on
+            account_milestones.account_id = dates_reached.account_id
+            and milestone_requirements.milestone = dates_reached.milestone
+            and milestone_requirements.requirement_number = dates_reached.requirement_number
+            and milestone_requirements.min_days = dates_reached.date_rank
 ),
 
 required_events_met as (

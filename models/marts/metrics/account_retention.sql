@@ -12,9 +12,12 @@ final as (
         period_start,
         cohort_size,
         retained,
-        retention_rate
+        retention_rate,
+        retained_unbounded,
+        retention_rate_unbounded,
+        is_complete
     from cohort_retention
-    where level = 'account'
+    where level = 'account' and breakdown_trait is null
 )
 
 select * from final
