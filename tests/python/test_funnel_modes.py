@@ -9,12 +9,14 @@ by hand from the messages. A bad funnel entry must stop dbt with a message namin
 from __future__ import annotations
 
 import json
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from dbt_runner import dbt, load, query
+from dbt_runner import BIN, dbt, load, query
 
 pytestmark = pytest.mark.e2e
 
@@ -252,3 +254,158 @@ def test_bad_funnel_entries_fail_naming_each(runs):
     ]
     assert [message for message in expected if message not in output] == []
     assert "funnels.f" not in output
+
+
+# ---------------------------------------------------------------- differential (slow)
+# Every mode, at both levels, on a generated world: fct_funnel_entities must equal the contract's
+# rules written out plainly in Python below (an entity's events sorted by (event_at, event_id)).
+REFERENCE_FUNNELS = {
+    "sequential": {
+        "level": "user",
+        "conversion_window_days": 40,
+        "steps": ["Signed Up", "Task Completed", "Report Exported"],
+        "exclude_events": ["File Uploaded"],
+    },
+    "strict_user": {
+        "level": "user",
+        "order": "strict",
+        "conversion_window_days": 2,
+        "steps": ["Signed Up", "Account Added User", "Page Viewed"],
+        "exclude_events": ["Account Created"],
+    },
+    "strict_account": {
+        "level": "account",
+        "order": "strict",
+        "conversion_window_days": 30,
+        "steps": ["Account Created", "Page Viewed", "Project Created", "Task Created"],
+    },
+    "strict_repeat": {
+        "level": "user",
+        "order": "strict",
+        "conversion_window_days": 30,
+        "steps": ["Page Viewed", "Page Viewed", "Comment Added"],
+    },
+    "any_account": {
+        "level": "account",
+        "order": "any",
+        "conversion_window_days": 10,
+        "steps": ["File Uploaded", "Report Exported", "Integration Enabled"],
+        "exclude_events": ["Subscription Cancelled", "Trial Ended"],
+    },
+    "any_user": {
+        "level": "user",
+        "order": "any",
+        "conversion_window_days": 3,
+        "steps": ["Comment Added", "Task Completed", "Screen Viewed"],
+    },
+}
+
+
+def _reference_rows(events: list[tuple], funnel: dict, latest: datetime) -> dict:
+    """entity -> (excluded, [(reached_at, still_in_window, dropped) per step]), by the contract."""
+    key = 3 if funnel["level"] == "user" else 4
+    by_entity: dict[str, list[tuple]] = {}
+    for event in events:
+        if event[key] is not None:
+            by_entity.setdefault(event[key], []).append(event)
+    steps, order = funnel["steps"], funnel.get("order", "sequential")
+    window = timedelta(days=funnel["conversion_window_days"])
+    rows = {}
+    for entity, own in by_entity.items():
+        own.sort(key=lambda event: (event[2], event[0]))
+        followed: list[str | None] = [None] * len(steps)
+        if order == "any":
+            done = [event for event in own if event[1] in steps]
+            if not done:
+                continue
+            entered_at = done[0][2]
+            firsts: dict[str, datetime] = {}
+            for _, name, at, *_ in done:
+                if at <= entered_at + window:
+                    firsts.setdefault(name, at)
+            reached = sorted(firsts.values()) + [None] * (len(steps) - len(firsts))
+        else:
+            entries = [i for i, event in enumerate(own) if event[1] == steps[0]]
+            if not entries:
+                continue
+            position = entries[0]
+            entered_at = own[position][2]
+            reached = [entered_at] + [None] * (len(steps) - 1)
+            for k in range(1, len(steps)):
+                if order == "sequential":
+                    later = [
+                        at
+                        for _, name, at, *_ in own
+                        if name == steps[k] and reached[k - 1] <= at <= entered_at + window
+                    ]
+                    if not later:
+                        break
+                    reached[k] = later[0]
+                    continue
+                nxt = position + 1
+                if steps[k] != steps[k - 1]:
+                    while nxt < len(own) and own[nxt][1] == steps[k - 1]:
+                        nxt += 1
+                if nxt >= len(own) or own[nxt][2] > entered_at + window:
+                    break
+                followed[k] = own[nxt][1]
+                if own[nxt][1] != steps[k]:
+                    break
+                reached[k], position = own[nxt][2], nxt
+        ends_at, last = entered_at + window, reached[-1]
+        excluded = any(
+            name in funnel.get("exclude_events", [])
+            and at >= entered_at
+            and (at < last if last else at <= ends_at)
+            for _, name, at, *_ in own
+        )
+        flags = []
+        for k in range(len(steps)):
+            stopped = k > 0 and reached[k - 1] is not None and reached[k] is None
+            can = ends_at > latest and (order != "strict" or followed[k] is None)
+            flags.append((reached[k], stopped and can, stopped and not can))
+        rows[entity] = (excluded, flags)
+    return rows
+
+
+@pytest.mark.slow
+def test_every_mode_matches_the_rules_written_out_in_python(tmp_path):
+    out = tmp_path / "data"
+    subprocess.run(
+        [
+            str(BIN / "accountable"), "generate", "--quiet", "--accounts", "40", "--days", "45",
+            "--seed", "7", "--out", str(out),
+        ],
+        check=True,
+    )  # fmt: skip
+    db = tmp_path / "warehouse.duckdb"
+    load(db, out)
+    dbt(
+        "run",
+        db,
+        tmp_path,
+        vars={"funnels": REFERENCE_FUNNELS},
+        extra=["-s", "+fct_funnel_entities"],
+    )
+    events = query(
+        db,
+        "select event_id, event_name, event_at, user_id, account_id "
+        "from intermediate.int_events_attributed",
+    )
+    latest = max(event[2] for event in events)
+    for name, funnel in REFERENCE_FUNNELS.items():
+        actual: dict[str, tuple] = {}
+        for entity, excluded, reached_at, still, dropped in query(
+            db,
+            "select entity_id, is_excluded, reached_at, is_still_in_window, is_dropped from "
+            f"marts.fct_funnel_entities where funnel = '{name}' order by entity_id, step_number",
+        ):
+            actual.setdefault(entity, (excluded, []))[1].append((reached_at, still, dropped))
+        expected = _reference_rows(events, funnel, latest)
+        assert len(expected) > 10, name
+        wrong = {
+            entity: (actual.get(entity), expected.get(entity))
+            for entity in set(actual) | set(expected)
+            if actual.get(entity) != expected.get(entity)
+        }
+        assert not wrong, f"{name}: {len(wrong)} entities differ, e.g. {list(wrong.items())[:3]}"
