@@ -4,10 +4,10 @@
     - sequential: step k is the earliest step-k event at or after step k-1, within the window.
     - any: the first event of each step within the window, ranked by time; level j is the j-th.
     - strict: the entity's own events in its window (every event type; compiled only for the
-      levels that have a strict funnel) are numbered in order from the entry, and a window over
-      the starts of runs of one event name gives each event's next event of another name (so
-      repeats of the step just reached are skipped). Step k is reached when that event is a
-      step-k event.
+      levels that have a strict funnel) are numbered in order from the entry (window functions,
+      no self-join); an event's next event of another name is the first later start of a run of
+      one name, so repeats of the step just reached are skipped. Step k is reached when that
+      event is a step-k event (the very next event when step k repeats step k-1's event).
     Exclusions and who can still convert are flags on the rows; the conversion marts count the
     entities that are not excluded.
 #}
