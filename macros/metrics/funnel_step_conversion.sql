@@ -15,7 +15,7 @@
         {{ previous_entities }} as previous_entities,
         {{ safe_ratio(entities, previous_entities) }} as conversion_from_previous,
         {{ safe_ratio(entities, start_entities) }} as conversion_from_start,
-        sum(case when is_still_in_window then 1 else 0 end) as still_in_window,
-        sum(case when is_dropped then 1 else 0 end) as dropped,
+        count(case when is_still_in_window then 1 end) as still_in_window,
+        count(case when is_dropped then 1 end) as dropped,
         {{ median('seconds_from_previous') }} as median_seconds_from_previous
 {%- endmacro %}
