@@ -1,6 +1,7 @@
 -- Funnel drop-off: for every funnel step, how many entities reached it, how many dropped since
 -- the previous step, the drop-off rate, and where the entities that dropped stopped
--- (their last step reached, from fct_funnel_entities), with the median time between steps.
+-- (their last step reached, from fct_funnel_entities; entities left out by exclude_events count
+-- nowhere), how many of those can still convert, and the median time between steps.
 with
 
 funnel_conversion as (
@@ -17,6 +18,7 @@ last_steps as (
         entity_id,
         max(case when reached_at is not null then step_number end) as last_step_number
     from funnel_entities
+    where not is_excluded
     group by funnel, entity_id
 ),
 
@@ -37,6 +39,8 @@ final as (
         funnel_conversion.step_event,
         funnel_conversion.entities,
         funnel_conversion.dropped_from_previous,
+        funnel_conversion.still_in_window,
+        funnel_conversion.dropped,
         round(100 * (1 - funnel_conversion.conversion_from_previous), 1) as drop_off_pct,
         round(100 * funnel_conversion.conversion_from_start, 1) as conversion_from_start_pct,
         coalesce(stopped.entities_stopping_here, 0) as entities_stopping_here,

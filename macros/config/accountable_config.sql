@@ -132,6 +132,7 @@
     {% endif %}
 
     {# ---------- funnels ---------- #}
+    {% set funnel_keys = ['level', 'conversion_window_days', 'steps', 'order', 'exclude_events'] %}
     {% set raw_funnels = var('funnels', defaults['funnels']) %}
     {% set funnels = {} %}
     {% if raw_funnels is not mapping %}
@@ -144,8 +145,8 @@
                 {% set definition = {'level': 'account', 'conversion_window_days': 1, 'steps': ['-']} %}
             {% endif %}
             {% for key in definition.keys() %}
-                {% if key not in ['level', 'conversion_window_days', 'steps'] %}
-                    {% do errors.append(where ~ ": unknown key '" ~ key ~ "' (allowed: level, conversion_window_days, steps)") %}
+                {% if key not in funnel_keys %}
+                    {% do errors.append(where ~ ": unknown key '" ~ key ~ "' (allowed: " ~ funnel_keys | join(', ') ~ ")") %}
                 {% endif %}
             {% endfor %}
             {% for key in ['level', 'conversion_window_days', 'steps'] %}
@@ -161,10 +162,25 @@
             {% if 'steps' in definition and steps | length == 0 %}
                 {% do errors.append(where ~ ".steps: the step list is empty (give at least one event name)") %}
             {% endif %}
+            {% set order = definition.get('order', 'sequential') %}
+            {% if order is not string or order not in ['sequential', 'strict', 'any'] %}
+                {% do errors.append(where ~ ".order: unknown order '" ~ order ~ "' (use sequential, strict or any)") %}
+            {% elif order == 'any' and steps | length != steps | unique | list | length %}
+                {% do errors.append(where ~ ".steps: a step is listed twice; an any-order funnel counts distinct steps, so each may appear once") %}
+            {% endif %}
+            {% set exclude_events = _config_string_list(definition.get('exclude_events', []), where ~ ".exclude_events", errors) %}
+            {% if exclude_events | length != exclude_events | unique | list | length %}
+                {% do errors.append(where ~ ".exclude_events: an event name is listed twice") %}
+            {% endif %}
+            {% for event_name in exclude_events | unique if event_name in steps %}
+                {% do errors.append(where ~ ".exclude_events: '" ~ event_name ~ "' is also a step of the funnel: every entity doing that step would be left out") %}
+            {% endfor %}
             {% do funnels.update({name: {
                 'level': level,
                 'conversion_window_days': _config_int(definition.get('conversion_window_days', 1), where ~ ".conversion_window_days", 1, errors),
                 'steps': steps,
+                'order': order,
+                'exclude_events': exclude_events,
             }}) %}
         {% endfor %}
     {% endif %}

@@ -10,6 +10,7 @@
         'active_events',
         'milestones.*.required_events',
         'funnels.*.steps',
+        'funnels.*.exclude_events',
         'lifecycle_events.*',
         'features.*',
         'revenue.mrr_events',

@@ -86,7 +86,7 @@
 {%- endmacro %}
 
 
-{#- One row per funnel per step: funnel, level, conversion_window_days, step_number, step_event, step_count. -#}
+{#- One row per funnel per step: funnel, level, funnel_order, conversion_window_days, step_number, step_event, step_count. -#}
 {% macro funnel_step_rows() -%}
     {%- set rows = [] %}
     {%- for name, funnel in accountable_config()['funnels'].items() %}
@@ -94,6 +94,7 @@
             {%- do rows.append([
                 sql_string(name),
                 sql_string(funnel['level']),
+                sql_string(funnel['order']),
                 funnel['conversion_window_days'],
                 loop.index,
                 sql_string(step),
@@ -104,11 +105,40 @@
     {{- config_rows([
         ['funnel', dbt.type_string()],
         ['level', dbt.type_string()],
+        ['funnel_order', dbt.type_string()],
         ['conversion_window_days', dbt.type_int()],
         ['step_number', dbt.type_int()],
         ['step_event', dbt.type_string()],
         ['step_count', dbt.type_int()],
     ], rows) }}
+{%- endmacro %}
+
+
+{#- One row per funnel per excluded event name (var funnels.<name>.exclude_events): funnel, level, event_name. -#}
+{% macro funnel_exclusion_rows() -%}
+    {%- set rows = [] %}
+    {%- for name, funnel in accountable_config()['funnels'].items() %}
+        {%- for event_name in funnel['exclude_events'] %}
+            {%- do rows.append([sql_string(name), sql_string(funnel['level']), sql_string(event_name)]) %}
+        {%- endfor %}
+    {%- endfor %}
+    {{- config_rows([
+        ['funnel', dbt.type_string()],
+        ['level', dbt.type_string()],
+        ['event_name', dbt.type_string()],
+    ], rows) }}
+{%- endmacro %}
+
+
+{#- The levels (account, user) of the funnels configured with `order`: what the funnel models compile for that order. -#}
+{% macro funnel_levels_with_order(order) -%}
+    {%- set levels = [] %}
+    {%- for name, funnel in accountable_config()['funnels'].items() %}
+        {%- if funnel['order'] == order and funnel['level'] not in levels %}
+            {%- do levels.append(funnel['level']) %}
+        {%- endif %}
+    {%- endfor %}
+    {{- return(levels | sort) }}
 {%- endmacro %}
 
 

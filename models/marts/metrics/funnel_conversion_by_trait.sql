@@ -14,6 +14,12 @@ memberships as (
     select * from {{ ref('int_memberships') }}
 ),
 
+-- an excluded entity counts in no step (contract section 3, Funnel modes)
+counted_entities as (
+    select * from funnel_entities
+    where not is_excluded
+),
+
 first_accounts as (
     select
         user_id,
@@ -24,21 +30,24 @@ first_accounts as (
 
 entity_accounts as (
     select
-        funnel_entities.funnel,
-        funnel_entities.entity_id,
-        funnel_entities.step_number,
-        funnel_entities.step_event,
-        funnel_entities.level,
-        funnel_entities.reached_at,
-        funnel_entities.seconds_from_previous,
-        case funnel_entities.level
-            when 'account' then funnel_entities.entity_id
+        counted_entities.funnel,
+        counted_entities.entity_id,
+        counted_entities.step_number,
+        counted_entities.step_event,
+        counted_entities.level,
+        counted_entities.funnel_order,
+        counted_entities.reached_at,
+        counted_entities.seconds_from_previous,
+        counted_entities.is_still_in_window,
+        counted_entities.is_dropped,
+        case counted_entities.level
+            when 'account' then counted_entities.entity_id
             else first_accounts.account_id
         end as trait_account_id
-    from funnel_entities
+    from counted_entities
     -- an equality join only (docs/DEVELOPING.md); the case above keeps it to user-level funnels
     left join first_accounts
-        on funnel_entities.entity_id = first_accounts.user_id
+        on counted_entities.entity_id = first_accounts.user_id
 ),
 
 entity_traits as (
@@ -48,8 +57,11 @@ entity_traits as (
         entity_accounts.step_number,
         entity_accounts.step_event,
         entity_accounts.level,
+        entity_accounts.funnel_order,
         entity_accounts.reached_at,
         entity_accounts.seconds_from_previous,
+        entity_accounts.is_still_in_window,
+        entity_accounts.is_dropped,
         cast(accounts.{{ trait }} as {{ dbt.type_string() }}) as breakdown_value
     from entity_accounts
     left join accounts
@@ -63,9 +75,10 @@ step_conversions as (
         step_number,
         step_event,
         level,
+        funnel_order,
         {{ funnel_step_conversion(['breakdown_value']) }}
     from entity_traits
-    group by funnel, breakdown_value, step_number, step_event, level
+    group by funnel, breakdown_value, step_number, step_event, level, funnel_order
 ),
 
 final as (
@@ -76,9 +89,12 @@ final as (
         step_number,
         step_event,
         level,
+        funnel_order,
         entities,
         conversion_from_previous,
         conversion_from_start,
+        still_in_window,
+        dropped,
         median_seconds_from_previous
     from step_conversions
 )
