@@ -22,6 +22,7 @@ from accountable.report.queries import (
     HealthCount,
     HealthWeek,
     LifecycleCount,
+    RetentionByTraitCell,
     RetentionCell,
     RevenueMonth,
 )
@@ -46,6 +47,20 @@ MRR_MOVEMENTS = (  # (column, legend, colour, sign)
     ("churned_mrr", "churned", "#d62728", -1),
 )
 PERIOD_WORDS = {"day": "day", "week": "week (Monday)", "month": "month"}
+RETENTION_MEASURES = {"retained": "active in the period", "unbounded": "active in it or later"}
+"""How retention counts a member in period k: `retained` (an activity event in period k) or
+`unbounded` (in period k or any later one, "on or after": retained_unbounded)."""
+UNDER_WAY = "period still under way"
+FUNNEL_ORDERS = {
+    "sequential": "in order",
+    "strict": "in strict order",
+    "any": "in any order",
+}
+TRAIT_COLOURS = (
+    "#1f77b4", "#d62728", "#2e8b57", "#9467bd", "#f0a202", "#17becf", "#8c564b", "#e377c2",
+)  # fmt: skip
+TRAIT_LINES = 8
+"""The by-trait chart draws the values with the most accounts, at most this many."""
 MONEY_AXIS = "MRR (billing currency per month)"
 
 
@@ -97,6 +112,19 @@ def choose_period(available: Iterable[str]) -> str | None:
 
 def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
+
+
+def duration(seconds: float | None) -> str:
+    """A span of seconds for a reader: "40 s", "12 min", "2.3 h", "1.5 d"; "n/a" for None."""
+    if seconds is None:
+        return "n/a"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} d"
 
 
 def slug(text: str) -> str:
@@ -158,14 +186,34 @@ def active_accounts_chart(days: Sequence[ActiveAccountsDay]) -> Chart:
     return Chart("active-accounts", title, caption, figure=figure, wide=True)
 
 
-def retention_chart(cells: Sequence[RetentionCell], period: str | None) -> Chart:
-    """The account retention triangle: cohorts down, periods since the cohort across."""
+def retention_chart(
+    cells: Sequence[RetentionCell], period: str | None, measure: str = "retained"
+) -> Chart:
+    """The account retention triangle: cohorts down, periods since the cohort across.
+
+    `measure` is `retained` (active in period k) or `unbounded` (active in k or later). Cells of
+    a period still under way (is_complete false) are drawn lighter behind a dotted outline.
+    """
     word = period or "week"
+    unbounded = measure == "unbounded"
     title = f"Account retention by {word}ly cohort" if word != "day" else "Account retention"
+    if unbounded:
+        title += " (on or after)"
+    known = any(cell.is_complete is not None for cell in cells)
+    activity = (
+        f"an activity event {word}s later or in any later {word}"
+        if unbounded
+        else f"an activity event {word}s later"
+    )
     caption = (
         f"Each row is the accounts created in one {PERIOD_WORDS.get(word, word)}; each cell the "
-        f"share of them with an activity event {word}s later (0 = the {word} they were created). "
-        f"The newest cell of each row is a {word} still under way."
+        f"share of them with {activity} (0 = the {word} they were created). "
+        + (
+            f"Lighter cells in a dotted outline: {UNDER_WAY}, its share may still rise."
+            if known or not cells
+            else f"The newest cell of each row is a {word} still under way (this serving file "
+            "predates is_complete, so it is not marked)."
+        )
     )
     if period is None or not cells:
         return Chart(
@@ -176,37 +224,85 @@ def retention_chart(cells: Sequence[RetentionCell], period: str | None) -> Chart
             "has a created_at yet, or var retention_periods is empty).",
             wide=True,
         )
+    if unbounded and any(cell.retained_unbounded is None for cell in cells):
+        return Chart(
+            "retention",
+            title,
+            caption,
+            message="This serving file has no retained_unbounded (it was published before "
+            "on-or-after retention existed): build and publish again to see it.",
+            wide=True,
+        )
     cohorts = sorted({cell.cohort_start for cell in cells})
     sizes = {cell.cohort_start: cell.cohort_size for cell in cells}
     numbers = sorted({cell.period_number for cell in cells})
     rates = {(cell.cohort_start, cell.period_number): cell for cell in cells}
     labels = [f"{cohort:%Y-%m-%d} ({sizes[cohort]})" for cohort in cohorts]
-    z, text, counts = [], [], []
-    for cohort in cohorts:
+
+    def counted(cell: RetentionCell) -> tuple[int, float]:
+        if unbounded:
+            return cell.retained_unbounded or 0, cell.retention_rate_unbounded or 0.0
+        return cell.retained, cell.retention_rate
+
+    z, text, hover = [], [], []
+    under_way = []  # (row, column) of the cells whose period has not ended
+    for row_index, cohort in enumerate(cohorts):
         row = [rates.get((cohort, number)) for number in numbers]
-        z.append([None if cell is None else round(cell.retention_rate * 100, 1) for cell in row])
-        text.append(["" if cell is None else f"{cell.retention_rate:.0%}" for cell in row])
-        counts.append(
-            ["" if cell is None else f"{cell.retained} of {cell.cohort_size}" for cell in row]
+        z.append([None if cell is None else round(counted(cell)[1] * 100, 1) for cell in row])
+        text.append(["" if cell is None else f"{counted(cell)[1]:.0%}" for cell in row])
+        hover.append(
+            [
+                ""
+                if cell is None
+                else f"{counted(cell)[0]} of {cell.cohort_size} accounts"
+                + (
+                    f"<br><i>{UNDER_WAY}: the share may still rise</i>"
+                    if cell.is_complete is False
+                    else ""
+                )
+                for cell in row
+            ]
         )
+        under_way += [
+            (row_index, column)
+            for column, cell in enumerate(row)
+            if cell is not None and cell.is_complete is False
+        ]
     figure = go.Figure(
         go.Heatmap(
             x=numbers,
             y=labels,
             z=z,
             text=text,
-            customdata=counts,
+            customdata=hover,
             zmin=0,
             zmax=100,
             colorscale="Blues",
             texttemplate="%{text}",
-            hovertemplate=f"cohort %{{y}}<br>{word} %{{x}}: %{{text}} (%{{customdata}} "
-            "accounts)<extra></extra>",
+            hovertemplate=f"cohort %{{y}}<br>{word} %{{x}}: %{{text}} (%{{customdata}})"
+            "<extra></extra>",
             colorbar={"title": {"text": "retained (%)"}, "ticksuffix": "%"},
             xgap=1,
             ygap=1,
         )
     )
+    for number, (row_index, column) in enumerate(under_way):
+        x = numbers[column]
+        figure.add_shape(  # a veil over the cell: lighter, dotted, still readable
+            type="rect",
+            xref="x",
+            yref="y",
+            x0=x - 0.5,
+            x1=x + 0.5,
+            y0=row_index - 0.5,
+            y1=row_index + 0.5,
+            fillcolor="rgba(255, 255, 255, 0.55)",
+            line={"color": "#f0a202", "width": 1.5, "dash": "dot"},
+            layer="above",
+            name=f"{UNDER_WAY} (lighter, dotted outline)",
+            showlegend=number == 0,
+            legendgroup="under-way",
+        )
     _layout(
         figure,
         title,
@@ -217,8 +313,100 @@ def retention_chart(cells: Sequence[RetentionCell], period: str | None) -> Chart
     figure.update_layout(hovermode="closest")
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(dtick=1, side="top", title_standoff=8)
-    figure.update_layout(margin={"t": 120})
+    figure.update_layout(
+        margin={"t": 120, "b": 50},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "xanchor": "left"},
+    )
     return Chart("retention", title, caption, figure=figure, wide=True)
+
+
+def retention_by_trait_chart(
+    cells: Sequence[RetentionByTraitCell] | None, period: str | None, measure: str = "retained"
+) -> Chart:
+    """Retention curves per value of an account trait, over the cohorts' complete cells.
+
+    For each value and period number k, the rate is the retained members over the cohort sizes
+    of every cohort whose period k has ended (the cohorts weighted by their size).
+    `cells` is None when the serving file has no account_retention_by_trait.
+    """
+    trait = cells[0].breakdown_trait if cells else None
+    word = period or "week"
+    unbounded = measure == "unbounded"
+    title = f"Account retention by {trait}" if trait else "Account retention by trait"
+    caption = (
+        f"Per value of the account trait {trait or '(var retention_breakdown_trait)'} (its "
+        f"latest value; (none) without one): the share of the accounts created in a "
+        f"{PERIOD_WORDS.get(word, word)} with an activity event {word}s later"
+        + (" or in any later one" if unbounded else "")
+        + f", over every cohort whose {word} k has ended, weighted by cohort size. Periods "
+        "still under way are left out; the legend gives the accounts of each value."
+    )
+    if cells is None:
+        return Chart(
+            "retention-by-trait",
+            title,
+            caption,
+            message="This serving file has no account_retention_by_trait (it was published "
+            "before the mart existed): build every model and publish again to see retention "
+            "by account trait.",
+        )
+    if period is None or not cells:
+        return Chart(
+            "retention-by-trait",
+            title,
+            caption,
+            message="No retention by trait to show: account_retention_by_trait has no rows (no "
+            "account has a created_at yet, or var retention_periods is empty).",
+        )
+    totals: dict[str, dict[int, list[int]]] = {}  # value -> k -> [retained, cohort members]
+    accounts: dict[str, int] = {}
+    for cell in cells:
+        if cell.period_number == 0:
+            accounts[cell.breakdown_value] = (
+                accounts.get(cell.breakdown_value, 0) + cell.cohort_size
+            )
+        if not cell.is_complete:
+            continue
+        counts = totals.setdefault(cell.breakdown_value, {}).setdefault(cell.period_number, [0, 0])
+        counts[0] += cell.retained_unbounded if unbounded else cell.retained
+        counts[1] += cell.cohort_size
+    if not totals:
+        return Chart(
+            "retention-by-trait",
+            title,
+            caption,
+            message=f"No {word} of any cohort has ended yet, so there is no complete retention "
+            f"by {trait} to show.",
+        )
+    values = sorted(totals, key=lambda value: (-accounts.get(value, 0), value))
+    shown = values[:TRAIT_LINES]
+    figure = go.Figure()
+    for index, value in enumerate(shown):
+        numbers = sorted(totals[value])
+        figure.add_trace(
+            go.Scatter(
+                x=numbers,
+                y=[round(100 * totals[value][k][0] / totals[value][k][1], 1) for k in numbers],
+                customdata=[f"{totals[value][k][0]} of {totals[value][k][1]}" for k in numbers],
+                name=f"{value} ({accounts.get(value, 0)})",
+                mode="lines+markers",
+                line={"color": TRAIT_COLOURS[index % len(TRAIT_COLOURS)], "width": 2},
+                hovertemplate=f"{trait} {value}, {word} %{{x}}: %{{y:.0f}}% "
+                "(%{customdata} accounts)<extra></extra>",
+            )
+        )
+    if len(values) > len(shown):
+        caption += f" The {len(values) - len(shown)} smallest values are not drawn."
+    _layout(
+        figure,
+        f"{title}: {word}ly cohorts" + (" (on or after)" if unbounded else ""),
+        f"{word}s since the cohort's {word}",
+        "retained (%, complete cohorts)",
+    )
+    figure.update_layout(hovermode="closest")
+    figure.update_yaxes(range=[0, 105], ticksuffix="%")
+    figure.update_xaxes(dtick=1 if max(max(t) for t in totals.values()) <= 20 else None)
+    return Chart("retention-by-trait", title, caption, figure=figure)
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,8 +414,18 @@ def retention_chart(cells: Sequence[RetentionCell], period: str | None) -> Chart
 # --------------------------------------------------------------------------------------------
 
 
+def _funnel_step_label(step: FunnelStep, steps: int) -> str:
+    if step.funnel_order == "any":  # step k of an any-order funnel: k distinct steps done
+        return f"{step.step_number} of {steps} steps"
+    return f"{step.step_number}. {step.step_event}"
+
+
 def funnel_charts(steps: Sequence[FunnelStep]) -> list[Chart]:
-    """One horizontal bar chart per configured funnel: who reached each step, and the share."""
+    """One horizontal bar chart per configured funnel: who reached each step, and the share.
+
+    Past step 1, the bar goes on with the entities of the step before that did not reach this
+    one: those still in their window (they may yet) and those that dropped out.
+    """
     if not steps:
         return [
             Chart(
@@ -247,14 +445,38 @@ def funnel_charts(steps: Sequence[FunnelStep]) -> list[Chart]:
             chart_id += "-x"
         ids.add(chart_id)
         funnel = sorted(funnel, key=lambda step: step.step_number)
-        entities = f"{funnel[0].level}s"
+        first = funnel[0]
+        entities = f"{first.level}s"
+        order = first.funnel_order
         title = f"Funnel {name}"
-        caption = (
-            f"{funnel[0].level.capitalize()}s that reached each step of funnel {name} within "
-            f"{funnel[0].conversion_window_days} days of its first step, with the share of those "
-            f"that entered and of those at the step before."
+        order_words = FUNNEL_ORDERS.get(order or "", f"order {order}") if order else ""
+        if order == "any":
+            how = (
+                f"Step k: {first.level}s that did k distinct steps of "
+                f"{', '.join(step.step_event for step in funnel)}, in any order, within "
+                f"{first.conversion_window_days} days of the first"
+            )
+        else:
+            how = (
+                f"{first.level.capitalize()}s that reached each step of funnel {name}"
+                f"{' ' + order_words if order else ''} within {first.conversion_window_days} "
+                f"days of its first step"
+            )
+        split = first.still_in_window is not None
+        caption = f"{how}, with the share of those that entered and of those at the step before" + (
+            "; the rest of the step before is split into those still in their window (they "
+            "may yet reach the step) and those that dropped out. Median: time from the step "
+            "before, over those that reached the step."
+            if split
+            else "."
         )
-        labels = [f"{step.step_number}. {step.step_event}" for step in funnel]
+        labels = [_funnel_step_label(step, len(funnel)) for step in funnel]
+        medians = [
+            f", median {duration(step.median_seconds_from_previous)} after the step before"
+            if step.step_number > 1 and step.median_seconds_from_previous is not None
+            else ""
+            for step in funnel
+        ]
         text = [
             f"{step.entities:,} ({_percent(step.conversion_from_start)} of start"
             + (
@@ -269,22 +491,58 @@ def funnel_charts(steps: Sequence[FunnelStep]) -> list[Chart]:
                 x=[step.entities for step in funnel],
                 y=labels,
                 orientation="h",
+                name="reached the step",
                 text=text,
                 textposition="auto",
+                insidetextanchor="start",
                 marker={"color": "#3182bd"},
-                hovertemplate="%{y}: %{text}<extra></extra>",
+                customdata=medians,
+                hovertemplate="%{y}: %{x:,} reached it%{customdata}<extra></extra>",
                 cliponaxis=False,
             )
         )
+        if split:
+            for column, legend, colour in (
+                ("still_in_window", "not yet, still in their window", "#9ecae1"),
+                ("dropped", "dropped out", "#e0a3a3"),
+            ):
+                figure.add_trace(
+                    go.Bar(
+                        x=[getattr(step, column) or 0 for step in funnel],
+                        y=labels,
+                        orientation="h",
+                        name=legend,
+                        marker={"color": colour},
+                        hovertemplate=f"%{{y}}: %{{x:,}} {legend}<extra></extra>",
+                    )
+                )
         _layout(
             figure,
-            f"{title}: {entities} reaching each step",
+            f"{title}{' (' + order_words + ')' if order else ''}: {entities} reaching each step",
             f"{entities} reaching the step",
             "step",
             height=max(360, 140 + 60 * len(funnel)),
+            barmode="stack",
         )
-        figure.update_layout(hovermode="closest", showlegend=False)
+        figure.update_layout(
+            hovermode="closest",
+            showlegend=split,
+            legend={"traceorder": "normal"},
+            uniformtext={"minsize": 10, "mode": "show"},
+        )
         figure.update_yaxes(autorange="reversed", type="category", automargin=True)
+        if any(medians):  # the median time from the step before under each step's name
+            figure.update_yaxes(
+                tickmode="array",
+                tickvals=labels,
+                ticktext=[
+                    label
+                    if step.median_seconds_from_previous is None or step.step_number == 1
+                    else f"{label}<br><span style='font-size:11px;color:#666'>median "
+                    f"{duration(step.median_seconds_from_previous)} after</span>"
+                    for label, step in zip(labels, funnel, strict=True)
+                ],
+            )
         figure.update_xaxes(rangemode="tozero")
         charts.append(Chart(chart_id, title, caption, figure=figure))
     return charts
