@@ -94,15 +94,18 @@ class RetentionCell:
 
 
 @dataclass(frozen=True)
-class RetentionByTraitCell:
+class RetentionByTraitPoint:
+    """One value of the trait at one period number, summed over the cohorts' complete cells."""
+
     breakdown_trait: str
     breakdown_value: str
-    cohort_start: date
-    period_number: int
-    cohort_size: int
-    retained: int
-    retained_unbounded: int
-    is_complete: bool
+    accounts: int
+    period_number: int | None
+    """None (and the counts with it) for a value none of whose cells is complete."""
+    cohorts: int | None
+    cohort_members: int | None
+    retained: int | None
+    retained_unbounded: int | None
 
 
 @dataclass(frozen=True)
@@ -250,8 +253,8 @@ class Marts:
             return None
         return self.values("retention_by_trait_periods")
 
-    def retention_by_trait(self, period: str) -> list[RetentionByTraitCell]:
-        return self.records(RetentionByTraitCell, "retention_by_trait", period=period)
+    def retention_by_trait(self, period: str) -> list[RetentionByTraitPoint]:
+        return self.records(RetentionByTraitPoint, "retention_by_trait", period=period)
 
     def funnels(self) -> list[FunnelStep]:
         return self.records(FunnelStep, self._edition("funnels", "funnel_conversion"))
