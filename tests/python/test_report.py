@@ -26,7 +26,7 @@ from accountable.report.figures import (
     revenue_chart,
     slug,
 )
-from accountable.report.queries import REQUIRED_MARTS, Marts
+from accountable.report.queries import REQUIRED_MARTS, Marts, RetentionByTraitPoint
 from dbt_runner import BIN, query
 
 CHROMIUM = shutil.which("chromium") or (
@@ -355,6 +355,17 @@ def test_retention_by_trait_averages_complete_cells_weighted_by_cohort_size(tmp_
     with Marts(tmp_path / "serving.duckdb") as marts:
         unbounded = retention_by_trait_chart(marts.retention_by_trait("week"), "week", "unbounded")
     assert list(unbounded.figure.data[0].y) == [100.0, 100.0]
+
+
+def test_retention_by_trait_draws_the_values_with_most_accounts_and_says_what_it_left_out():
+    points = [
+        RetentionByTraitPoint("plan", f"plan {index}", 20 - index, 0, 1, 20 - index, 10, 10)
+        for index in range(10)
+    ]
+    chart = retention_by_trait_chart(points, "week")
+    assert [trace.name for trace in chart.figure.data][:2] == ["plan 0 (20)", "plan 1 (19)"]
+    assert len(chart.figure.data) == 8
+    assert "The 2 values with the fewest accounts are not drawn." in chart.caption
 
 
 def test_retention_by_trait_missing_or_empty_or_under_way_is_a_sentence(tmp_path):
