@@ -10,12 +10,13 @@ def _():
     from pathlib import Path
 
     import marimo as mo
+    import pandas as pd
     import plotly.graph_objects as go
 
     from accountable.report import figures
     from accountable.report.queries import Marts, ReportError
 
-    return Marts, Path, ReportError, figures, go, mo, os
+    return Marts, Path, ReportError, figures, go, mo, os, pd
 
 
 @app.function
@@ -89,47 +90,79 @@ def _(figures, marts, mo):
         value=figures.choose_period(retention_periods) or "week",
         label="Retention period",
     )
-    return (retention_period,)
+    retention_measure = mo.ui.radio(
+        options={
+            "retained: active in period k": "retained",
+            "on or after: active in period k or later (retained_unbounded)": "unbounded",
+        },
+        value="retained: active in period k",
+        label="Count a member in period k when",
+    )
+    retention_by_trait = mo.ui.switch(value=True, label="Also split by the breakdown trait")
+    return retention_by_trait, retention_measure, retention_period
 
 
 @app.cell
-def _(figures, marts, mo, retention_period):
-    mo.vstack(
-        [
-            mo.md("## Retention"),
-            retention_period,
-            shown(
-                figures.retention_chart(
-                    marts.retention(retention_period.value), retention_period.value
-                ),
-                mo,
-            ),
-        ]
-    )
+def _(figures, marts, mo, retention_by_trait, retention_measure, retention_period):
+    _period = retention_period.value
+    _measure = retention_measure.value
+    _blocks = [
+        mo.md("## Retention"),
+        mo.hstack([retention_period, retention_measure, retention_by_trait], justify="start"),
+        shown(figures.retention_chart(marts.retention(_period), _period, _measure), mo),
+    ]
+    if retention_by_trait.value:
+        # account_retention_by_trait: None when the serving file predates it (a sentence says so)
+        _trait_periods = marts.retention_by_trait_periods()
+        _trait_cells = None
+        if _trait_periods is not None:
+            _trait_cells = marts.retention_by_trait(_period) if _period in _trait_periods else []
+        _blocks.append(shown(figures.retention_by_trait_chart(_trait_cells, _period, _measure), mo))
+    mo.vstack(_blocks)
     return
 
 
 @app.cell
 def _(figures, marts, mo):
-    funnel_charts = {chart.title: chart for chart in figures.funnel_charts(marts.funnels())}
+    funnel_steps = marts.funnels()
+    funnel_charts = {chart.title: chart for chart in figures.funnel_charts(funnel_steps)}
     funnel = mo.ui.dropdown(
         options=list(funnel_charts), value=next(iter(funnel_charts)), label="Funnel"
     )
-    return funnel, funnel_charts
+    return funnel, funnel_charts, funnel_steps
 
 
 @app.cell
-def _(con, funnel, funnel_charts, mo):
+def _(figures, funnel, funnel_charts, funnel_steps, mo, pd):
     _name = funnel.value.removeprefix("Funnel ")
-    _steps = con.execute(
-        "select * from funnel_conversion where funnel = ? order by step_number", [_name]
-    ).df()
+    _steps = pd.DataFrame(
+        [
+            {
+                "step": step.step_number,
+                "event": step.step_event,
+                "entities": step.entities,
+                "conversion_from_previous": step.conversion_from_previous,
+                "conversion_from_start": step.conversion_from_start,
+                # of the step before, those that did not reach this step: still able to, or not
+                "still_in_window": step.still_in_window,
+                "dropped": step.dropped,
+                "median_from_previous": None
+                if step.median_seconds_from_previous is None
+                else figures.duration(step.median_seconds_from_previous),
+                "order": step.funnel_order,
+                "window_days": step.conversion_window_days,
+            }
+            for step in funnel_steps
+            if step.funnel == _name
+        ]
+    )
     mo.vstack(
         [
             mo.md("## Funnels"),
             funnel,
             shown(funnel_charts[funnel.value], mo),
-            mo.ui.table(_steps, selection=None),
+            mo.md(funnel_charts[funnel.value].caption),
+            mo.ui.table(_steps, selection=None) if len(_steps) else mo.md(""),
         ]
     )
     return

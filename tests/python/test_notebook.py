@@ -59,6 +59,14 @@ def test_the_notebook_runs_every_cell_on_a_generated_world(served_world, tmp_pat
     assert f"{accounts:,} accounts, " in run.text
     for (funnel,) in query(served_world.marts, "select distinct funnel from funnel_conversion"):
         assert f"Funnel {funnel}" in run.text
+    # the funnel's step table and chart split the rest of the step before; retention by trait
+    assert "still_in_window" in run.text and "dropped" in run.text
+    assert "not yet, still in their window" in run.unescaped
+    assert "on or after" in run.text
+    (trait,) = query(
+        served_world.marts, "select distinct breakdown_trait from account_retention_by_trait"
+    )[0]
+    assert f"Account retention by {trait}" in run.unescaped
     (busiest,) = query(
         served_world.marts,
         "select account_id from dim_accounts order by member_count desc, account_id limit 1",

@@ -19,10 +19,14 @@ from accountable.report import ReportError, build_charts, write_report
 from accountable.report.figures import (
     activation_chart,
     choose_period,
+    duration,
     funnel_charts,
+    retention_by_trait_chart,
+    retention_chart,
     revenue_chart,
+    slug,
 )
-from accountable.report.queries import REQUIRED_MARTS, Marts
+from accountable.report.queries import REQUIRED_MARTS, Marts, RetentionByTraitPoint
 from dbt_runner import BIN, query
 
 CHROMIUM = shutil.which("chromium") or (
@@ -98,12 +102,51 @@ create table account_health as
 """
 
 
-def make_serving(path: Path, *, schema: str = "marts", extra_sql: str = "") -> Path:
-    """A serving file with the marts in `schema` (`main` as publish does for marts.duckdb)."""
+NEWER_SQL = """
+alter table account_retention add column retained_unbounded bigint;
+alter table account_retention add column retention_rate_unbounded double;
+alter table account_retention add column is_complete boolean;
+update account_retention set
+    retained_unbounded = case when period_number = 0 then retained else retained + 1 end,
+    retention_rate_unbounded = (case when period_number = 0 then retained else retained + 1 end)
+        / cohort_size,
+    is_complete = not (cohort_start = date '2026-03-16' or period_number = 1 or period = 'month');
+alter table funnel_conversion add column funnel_order varchar;
+alter table funnel_conversion add column still_in_window bigint;
+alter table funnel_conversion add column dropped bigint;
+alter table funnel_conversion add column median_seconds_from_previous double;
+update funnel_conversion set
+    funnel_order = case when funnel = 'signup' then 'sequential' else 'any' end,
+    still_in_window = case when step_number = 1 then 0 else 2 end,
+    dropped = case when step_number = 1 then 0 else 4 end,
+    median_seconds_from_previous = case when step_number = 1 then null else 8280 end;
+update funnel_conversion set still_in_window = 0, dropped = 0, median_seconds_from_previous = null
+    where funnel = 'a/b funnel';
+create table account_retention_by_trait as
+    select * from (values
+        ('week', 'plan', 'pro', date '2026-03-02', 0, 2, 2, 2, true),
+        ('week', 'plan', 'pro', date '2026-03-02', 1, 2, 1, 1, true),
+        ('week', 'plan', 'pro', date '2026-03-09', 0, 2, 1, 1, true),
+        ('week', 'plan', 'pro', date '2026-03-09', 1, 2, 0, 0, false),
+        ('week', 'plan', '(none)', date '2026-03-02', 0, 1, 1, 1, true),
+        ('week', 'plan', '(none)', date '2026-03-02', 1, 1, 0, 1, true),
+        ('week', 'plan', '(none)', date '2026-03-16', 0, 5, 5, 5, false),
+        ('month', 'plan', 'pro', date '2026-03-01', 0, 4, 4, 4, false)
+    ) as t (period, breakdown_trait, breakdown_value, cohort_start, period_number, cohort_size,
+            retained, retained_unbounded, is_complete);
+"""
+"""What newer builds add: the retention extras, the funnel modes, retention by trait."""
+
+
+def make_serving(
+    path: Path, *, schema: str = "marts", extra_sql: str = "", newer: bool = False
+) -> Path:
+    """A serving file with the marts in `schema` (`main` as publish does for marts.duckdb);
+    `newer`: with the columns and mart of issue 17, else as published before them."""
     connection = duckdb.connect(str(path))
     if schema != "main":
         connection.execute(f"create schema {schema}; set schema = '{schema}'")
-    connection.execute(SERVING_SQL + extra_sql)
+    connection.execute(SERVING_SQL + (NEWER_SQL if newer else "") + extra_sql)
     connection.close()
     return path
 
@@ -121,6 +164,7 @@ def test_the_marts_are_found_in_either_schema_publish_uses(tmp_path, name, schem
     assert list(charts) == [
         "active-accounts",
         "retention",
+        "retention-by-trait",
         "activation",
         "funnel-a-b-funnel",
         "funnel-signup",
@@ -226,6 +270,124 @@ def test_every_drawn_chart_has_a_title_and_named_axes(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------
+# Issue 17's columns: incomplete retention cells, funnel splits and medians, retention by trait
+# --------------------------------------------------------------------------------------------
+
+
+def test_retention_cells_of_a_period_under_way_are_marked_and_say_so(tmp_path):
+    chart = charts_of(make_serving(tmp_path / "serving.duckdb", newer=True))["retention"]
+    heatmap = chart.figure.data[0]
+    assert [list(row) for row in heatmap.z] == [[100.0, 50.0], [100.0, None]]
+    # (2026-03-02, week 1) and (2026-03-16, week 0) are under way: veiled, and the hover says so
+    veils = [(shape.x0, shape.y0) for shape in chart.figure.layout.shapes]
+    assert veils == [(0.5, -0.5), (-0.5, 0.5)]
+    assert sum(bool(shape.showlegend) for shape in chart.figure.layout.shapes) == 1
+    assert "period still under way" in chart.figure.layout.shapes[0].name
+    hover = [list(row) for row in heatmap.customdata]
+    assert "under way" not in hover[0][0]
+    assert "period still under way" in hover[0][1] and "period still under way" in hover[1][0]
+    assert "Lighter cells" in chart.caption
+
+
+def test_an_old_serving_file_marks_no_cell_and_says_why(tmp_path):
+    chart = charts_of(make_serving(tmp_path / "serving.duckdb"))["retention"]
+    assert not chart.figure.layout.shapes
+    assert "predates is_complete" in chart.caption
+
+
+def test_retention_on_or_after_draws_retained_unbounded(tmp_path):
+    with Marts(make_serving(tmp_path / "serving.duckdb", newer=True)) as marts:
+        cells = marts.retention("week")
+    chart = retention_chart(cells, "week", measure="unbounded")
+    assert [list(row) for row in chart.figure.data[0].z] == [[100.0, 100.0], [100.0, None]]
+    assert "on or after" in chart.title
+    with Marts(make_serving(tmp_path / "old.duckdb")) as marts:
+        old = retention_chart(marts.retention("week"), "week", measure="unbounded")
+    assert old.figure is None and "no retained_unbounded" in old.message
+
+
+def test_funnel_bars_split_the_rest_into_still_in_window_and_dropped(tmp_path):
+    charts = charts_of(make_serving(tmp_path / "serving.duckdb", newer=True))
+    signup = charts["funnel-signup"].figure
+    traces = {trace.name: list(trace.x) for trace in signup.data}
+    assert traces == {
+        "reached the step": [10, 4],
+        "not yet, still in their window": [0, 2],
+        "dropped out": [0, 4],
+    }
+    assert signup.layout.barmode == "stack"
+    assert "(in order)" in signup.layout.title.text
+    assert list(signup.data[0].y) == ["1. Step One", "2. Step Two"]
+    ticks = list(signup.layout.yaxis.ticktext)
+    assert "median 2.3 h after" in ticks[1] and "median" not in ticks[0]
+    assert "2.3 h after the step before" in signup.data[0].customdata[1]
+    any_order = charts["funnel-a-b-funnel"]
+    assert "(in any order)" in any_order.figure.layout.title.text
+    assert list(any_order.figure.data[0].y) == ["1 of 2 steps", "2 of 2 steps"]
+    assert "Open, Close, in any order" in any_order.caption
+
+
+def test_an_old_funnel_has_one_bar_per_step_and_no_legend(tmp_path):
+    signup = charts_of(make_serving(tmp_path / "serving.duckdb"))["funnel-signup"].figure
+    assert [trace.name for trace in signup.data] == ["reached the step"]
+    assert signup.layout.showlegend is False
+    assert "order" not in signup.layout.title.text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(None, "n/a"), (42, "42 s"), (720, "12 min"), (8280, "2.3 h"), (129600, "1.5 d")],
+)
+def test_durations_read_as_a_person_would_say_them(seconds, text):
+    assert duration(seconds) == text
+
+
+def test_retention_by_trait_averages_complete_cells_weighted_by_cohort_size(tmp_path):
+    chart = charts_of(make_serving(tmp_path / "serving.duckdb", newer=True))["retention-by-trait"]
+    assert chart.title == "Account retention by plan"
+    traces = {trace.name: (list(trace.x), list(trace.y)) for trace in chart.figure.data}
+    # pro: week 0 over both cohorts (3 of 4), week 1 over the first only (its second is under
+    # way); (none): the 2026-03-16 cohort is under way, so only 2026-03-02 counts; the legend
+    # gives every account of the value, most accounts first
+    assert list(traces) == ["(none) (6)", "pro (4)"]
+    assert traces["pro (4)"] == ([0, 1], [75.0, 50.0])
+    assert traces["(none) (6)"] == ([0, 1], [100.0, 0.0])
+    with Marts(tmp_path / "serving.duckdb") as marts:
+        unbounded = retention_by_trait_chart(marts.retention_by_trait("week"), "week", "unbounded")
+    assert list(unbounded.figure.data[0].y) == [100.0, 100.0]
+
+
+def test_retention_by_trait_draws_the_values_with_most_accounts_and_says_what_it_left_out():
+    points = [
+        RetentionByTraitPoint("plan", f"plan {index}", 20 - index, 0, 1, 20 - index, 10, 10)
+        for index in range(10)
+    ]
+    chart = retention_by_trait_chart(points, "week")
+    assert [trace.name for trace in chart.figure.data][:2] == ["plan 0 (20)", "plan 1 (19)"]
+    assert len(chart.figure.data) == 8
+    assert "The 2 values with the fewest accounts are not drawn." in chart.caption
+
+
+def test_retention_by_trait_missing_or_empty_or_under_way_is_a_sentence(tmp_path):
+    missing = charts_of(make_serving(tmp_path / "old.duckdb"))["retention-by-trait"]
+    assert missing.figure is None and "has no account_retention_by_trait" in missing.message
+    extra = "delete from account_retention_by_trait;"
+    empty = charts_of(make_serving(tmp_path / "empty.duckdb", newer=True, extra_sql=extra))
+    assert "account_retention_by_trait has no rows" in empty["retention-by-trait"].message
+    extra = "update account_retention_by_trait set is_complete = false;"
+    young = charts_of(make_serving(tmp_path / "young.duckdb", newer=True, extra_sql=extra))
+    assert "No week of any cohort has ended yet" in young["retention-by-trait"].message
+
+
+def test_a_newer_serving_file_makes_the_whole_page(tmp_path):
+    summary = write_report(make_serving(tmp_path / "serving.duckdb", newer=True), tmp_path / "out")
+    assert [chart.id for chart in summary.messages] == ["revenue"]
+    page = summary.page.read_text()
+    assert page.count("Plotly.newPlot(") == len(summary.drawn) == 8
+    assert "period still under way" in page
+
+
+# --------------------------------------------------------------------------------------------
 # The command: the page, and errors a user can act on
 # --------------------------------------------------------------------------------------------
 
@@ -239,7 +401,9 @@ def test_the_page_inlines_plotly_once_and_fetches_nothing(tmp_path):
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=", page)
     assert "revenue_monthly is empty" in page
     assert "Events from 2026-03-02 10:00 to 2026-03-20 12:00 UTC" in page
-    assert [chart.id for chart in summary.messages] == ["revenue"]
+    # this serving file predates account_retention_by_trait: a sentence says so
+    assert [chart.id for chart in summary.messages] == ["retention-by-trait", "revenue"]
+    assert "has no account_retention_by_trait" in page
 
 
 def test_a_missing_serving_file_is_a_message_not_a_traceback(tmp_path, capsys):
@@ -326,13 +490,16 @@ def test_every_chart_of_a_generated_world_renders_in_a_headless_browser(served_w
     ]
     assert funnels, "the world's vars configure funnels"
     expected = ["active-accounts", "retention", "activation", "revenue", "lifecycle", "health"]
-    expected += [f"funnel-{name}" for name in funnels]
+    expected += [f"funnel-{slug(name)}" for name in funnels]
     tables = {
         row[0]
         for row in query(served_world.marts, "select table_name from information_schema.tables")
     }
     if "account_health_weekly" in tables:
         expected.append("health-weekly")
+    by_trait = "account_retention_by_trait" in tables
+    if by_trait:
+        expected.append("retention-by-trait")
 
     sections = rendered_sections(render_dom(out / "index.html", tmp_path))
     assert set(sections) == set(expected)
@@ -344,6 +511,12 @@ def test_every_chart_of_a_generated_world_renders_in_a_headless_browser(served_w
         assert svg_text(section, "xtitle") and svg_text(section, "ytitle"), chart_id
     assert re.search(r'class="[^"]*\bbars\b', sections["revenue"]), "no MRR bars drawn"
     assert "heatmaplayer" in sections["retention"] or "hm" in sections["retention"]
+    assert "period still under way" in sections["retention"], "no legend for immature cells"
+    for name in funnels:
+        funnel = sections[f"funnel-{slug(name)}"]
+        assert "dropped out" in funnel and "still in their window" in funnel, name
+    if by_trait:
+        assert re.search(r'class="[^"]*\bscatterlayer', sections["retention-by-trait"])
 
 
 @pytest.mark.e2e
@@ -351,8 +524,10 @@ def test_a_world_without_revenue_shows_the_sentence_in_the_browser(worked_exampl
     marts = tmp_path / "serving.duckdb"
     assert main(["publish", "--quiet", "--db", str(worked_example.db), "--to", str(marts)]) == 0
     summary = write_report(marts, tmp_path / "report")
-    assert [chart.id for chart in summary.messages] == ["revenue"]
+    # one day of data: no week of any cohort has ended, so retention by trait is a sentence too
+    assert [chart.id for chart in summary.messages] == ["retention-by-trait", "revenue"]
     sections = rendered_sections(render_dom(summary.page, tmp_path))
+    assert "No week of any cohort has ended yet" in sections["retention-by-trait"]
     assert "revenue_monthly is empty" in sections["revenue"]
     assert "js-plotly-plot" not in sections["revenue"]
     for chart_id in summary.drawn:

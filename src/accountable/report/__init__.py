@@ -40,10 +40,20 @@ def build_charts(marts: Marts) -> list[Chart]:
     """Every chart of the report, in page order."""
     retention_period = figures.choose_period(marts.retention_periods())
     lifecycle_period = figures.choose_period(marts.lifecycle_periods())
+    trait_periods = marts.retention_by_trait_periods()  # None: the serving file predates the mart
+    trait_period = figures.choose_period(trait_periods or [])
     charts = [
         figures.active_accounts_chart(marts.active_accounts()),
         figures.retention_chart(
             marts.retention(retention_period) if retention_period else [], retention_period
+        ),
+        figures.retention_by_trait_chart(
+            None
+            if trait_periods is None
+            else marts.retention_by_trait(trait_period)
+            if trait_period
+            else [],
+            trait_period,
         ),
         figures.activation_chart(marts.activation(), marts.milestones()),
         *figures.funnel_charts(marts.funnels()),

@@ -9,6 +9,7 @@ records (dataclasses), never positional tuples; the figure builders read only th
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -36,8 +37,21 @@ REQUIRED_MARTS = (
 )
 """The marts the report reads; a serving file without one of them cannot make the report."""
 
-OPTIONAL_MARTS = ("account_health_weekly",)
-"""Marts drawn when present (newer builds), skipped without a word otherwise."""
+OPTIONAL_MARTS = ("account_health_weekly", "account_retention_by_trait")
+"""Marts drawn when present (newer builds): account_health_weekly is skipped without a word
+otherwise, account_retention_by_trait gets a sentence saying the serving file predates it."""
+
+NEWER_COLUMNS = {
+    "account_retention": ("retained_unbounded", "retention_rate_unbounded", "is_complete"),
+    "funnel_conversion": (
+        "funnel_order",
+        "still_in_window",
+        "dropped",
+        "median_seconds_from_previous",
+    ),
+}
+"""Columns later builds added to required marts: a serving file published before them is read
+with report/sql/NAME_without_extras.sql, which selects null in their place."""
 
 
 class ReportError(Exception):
@@ -73,6 +87,25 @@ class RetentionCell:
     cohort_size: int
     retained: int
     retention_rate: float
+    retained_unbounded: int | None
+    retention_rate_unbounded: float | None
+    is_complete: bool | None
+    """None in a serving file published before the retention extras."""
+
+
+@dataclass(frozen=True)
+class RetentionByTraitPoint:
+    """One value of the trait at one period number, summed over the cohorts' complete cells."""
+
+    breakdown_trait: str
+    breakdown_value: str
+    accounts: int
+    period_number: int | None
+    """None (and the counts with it) for a value none of whose cells is complete."""
+    cohorts: int | None
+    cohort_members: int | None
+    retained: int | None
+    retained_unbounded: int | None
 
 
 @dataclass(frozen=True)
@@ -85,6 +118,11 @@ class FunnelStep:
     conversion_from_previous: float | None
     conversion_from_start: float | None
     conversion_window_days: int
+    funnel_order: str | None
+    still_in_window: int | None
+    dropped: int | None
+    median_seconds_from_previous: float | None
+    """The last four are None in a serving file published before the funnel modes."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +201,24 @@ class Marts:
     def has(self, table: str) -> bool:
         return table in self.tables
 
+    def has_columns(self, table: str, columns: Iterable[str]) -> bool:
+        """Whether `table` (a mart on the path) has every one of `columns`."""
+        present = {
+            row[0]
+            for row in self.connection.execute(
+                "select column_name from information_schema.columns "
+                "where table_catalog = current_database() and table_schema = current_schema() "
+                "and table_name = ?",
+                [table],
+            ).fetchall()
+        }
+        return set(columns) <= present
+
+    def _edition(self, name: str, table: str) -> str:
+        """NAME, or NAME_without_extras for a serving file published before NEWER_COLUMNS."""
+        newer = self.has_columns(table, NEWER_COLUMNS[table])
+        return name if newer else f"{name}_without_extras"
+
     def records(self, kind: type[Record], name: str, **parameters: Any) -> list[Record]:
         """Run report/sql/NAME.sql and return its rows as `kind` records (columns by name)."""
         result = self.connection.execute(sql(name), parameters or None)
@@ -188,10 +244,20 @@ class Marts:
         return self.values("retention_periods")
 
     def retention(self, period: str) -> list[RetentionCell]:
-        return self.records(RetentionCell, "retention", period=period)
+        name = self._edition("retention", "account_retention")
+        return self.records(RetentionCell, name, period=period)
+
+    def retention_by_trait_periods(self) -> list[str] | None:
+        """None when the serving file has no account_retention_by_trait (built before it)."""
+        if not self.has("account_retention_by_trait"):
+            return None
+        return self.values("retention_by_trait_periods")
+
+    def retention_by_trait(self, period: str) -> list[RetentionByTraitPoint]:
+        return self.records(RetentionByTraitPoint, "retention_by_trait", period=period)
 
     def funnels(self) -> list[FunnelStep]:
-        return self.records(FunnelStep, "funnels")
+        return self.records(FunnelStep, self._edition("funnels", "funnel_conversion"))
 
     def milestones(self) -> list[str]:
         return self.values("milestones")
