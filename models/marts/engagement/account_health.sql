@@ -79,6 +79,7 @@ member_counts as (
 components as (
     select
         accounts.account_id,
+        accounts.name,
         windows.as_of,
         account_activity.last_activity_at,
         {{ seconds_between('account_activity.last_activity_at', 'windows.as_of') }} / 86400.0
@@ -102,7 +103,7 @@ components as (
 ),
 
 final as (
-    {{ health_verdict('components', ['account_id']) }}
+    {{ health_verdict('components', ['account_id', 'name']) }}
 )
 
 select * from final

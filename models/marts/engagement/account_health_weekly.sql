@@ -37,6 +37,7 @@ offsets as (
 finished_weeks as (
     select
         account_weeks.account_id,
+        account_weeks.name,
         account_weeks.week_start,
         account_weeks.members,
         cast({{ dbt.dateadd('day', 7, 'account_weeks.week_start') }} as date) as next_week_start,
@@ -167,6 +168,7 @@ active_member_counts as (
 components as (
     select
         finished_weeks.account_id,
+        finished_weeks.name,
         finished_weeks.week_start,
         finished_weeks.as_of,
         last_activity.last_activity_at,
@@ -199,12 +201,13 @@ components as (
 ),
 
 finished_week_health as (
-    {{ health_verdict('components', ['account_id', 'week_start']) }}
+    {{ health_verdict('components', ['account_id', 'name', 'week_start']) }}
 ),
 
 latest_week_health as (
     select
         account_id,
+        name,
         cast({{ dbt.date_trunc('week', 'as_of') }} as date) as week_start,
         as_of,
         last_activity_at,
