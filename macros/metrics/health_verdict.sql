@@ -1,13 +1,25 @@
 {#
-    The rules of var health, written once: given a relation (a CTE name) with an account's health
-    components as of some moment, select its key columns, the components, `health` and
-    `health_reasons`. Each rule is kept as a flag so that health_reasons can say which ones fired.
-    account_health applies it as of the latest event, account_health_weekly as of each week's end.
+    The health of var health, written once: given a relation (a CTE name) with an account's raw
+    counts as of some moment (`as_of`, `last_activity_at`, `members`, `active_members`,
+    `activity_events_window`, `activity_events_previous_window`, counts not null), select its key
+    columns, the derived components (days_inactive, active_seat_share, activity_trend), `health`
+    and `health_reasons`. Each rule is kept as a flag so that health_reasons can say which ones
+    fired. account_health applies it as of the latest event, account_health_weekly as of each
+    week's end.
 #}
-{% macro health_verdict(components, key_columns) %}
+{% macro health_verdict(counts, key_columns) %}
     {%- set health = accountable_config()['health'] %}
     {%- set window_days = health['window_days'] %}
     with
+
+    components as (
+        select
+            *,
+            {{ seconds_between('last_activity_at', 'as_of') }} / 86400.0 as days_inactive,
+            {{ safe_ratio('active_members', 'members') }} as active_seat_share,
+            {{ safe_ratio('activity_events_window', 'activity_events_previous_window') }} as activity_trend
+        from {{ counts }}
+    ),
 
     rules as (
         select
@@ -19,7 +31,7 @@
             cast(round(days_inactive, 1) as {{ dbt.type_string() }}) as days_inactive_text,
             cast(cast(round(100 * activity_trend) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
                 as trend_percent_text
-        from {{ components }}
+        from components
     ),
 
     reasons as (

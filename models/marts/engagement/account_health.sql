@@ -76,24 +76,17 @@ member_counts as (
     group by memberships.account_id
 ),
 
-components as (
+health_counts as (
     select
         accounts.account_id,
         accounts.name,
         windows.as_of,
         account_activity.last_activity_at,
-        {{ seconds_between('account_activity.last_activity_at', 'windows.as_of') }} / 86400.0
-            as days_inactive,
         coalesce(member_counts.members, 0) as members,
         coalesce(member_counts.active_members, 0) as active_members,
-        {{ safe_ratio('member_counts.active_members', 'member_counts.members') }} as active_seat_share,
         coalesce(account_activity.activity_events_window, 0) as activity_events_window,
         coalesce(account_activity.activity_events_previous_window, 0)
-            as activity_events_previous_window,
-        {{ safe_ratio(
-            'account_activity.activity_events_window',
-            'account_activity.activity_events_previous_window',
-        ) }} as activity_trend
+            as activity_events_previous_window
     from accounts
     cross join windows
     left join account_activity
@@ -103,7 +96,7 @@ components as (
 ),
 
 final as (
-    {{ health_verdict('components', ['account_id', 'name']) }}
+    {{ health_verdict('health_counts', ['account_id', 'name']) }}
 )
 
 select * from final

@@ -165,26 +165,18 @@ active_member_counts as (
     group by 1, 2
 ),
 
-components as (
+health_counts as (
     select
         finished_weeks.account_id,
         finished_weeks.name,
         finished_weeks.week_start,
         finished_weeks.as_of,
         last_activity.last_activity_at,
-        {{ seconds_between('last_activity.last_activity_at', 'finished_weeks.as_of') }} / 86400.0
-            as days_inactive,
         finished_weeks.members,
         coalesce(active_member_counts.active_members, 0) as active_members,
-        {{ safe_ratio('coalesce(active_member_counts.active_members, 0)', 'finished_weeks.members') }}
-            as active_seat_share,
         coalesce(window_counts.activity_events_window, 0) as activity_events_window,
         coalesce(window_counts.activity_events_previous_window, 0)
-            as activity_events_previous_window,
-        {{ safe_ratio(
-            'coalesce(window_counts.activity_events_window, 0)',
-            'window_counts.activity_events_previous_window',
-        ) }} as activity_trend
+            as activity_events_previous_window
     from finished_weeks
     left join last_activity
         on
@@ -201,7 +193,7 @@ components as (
 ),
 
 finished_week_health as (
-    {{ health_verdict('components', ['account_id', 'name', 'week_start']) }}
+    {{ health_verdict('health_counts', ['account_id', 'name', 'week_start']) }}
 ),
 
 latest_week_health as (
