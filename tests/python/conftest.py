@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import pytest
 
-from dbt_runner import BIN, REPO, Build, dbt, load
+from dbt_runner import BIN, REPO, Build, dbt, generate, load
 
 WORKED_EXAMPLE = REPO / "tests" / "fixtures" / "worked_example.json"
 
@@ -42,13 +42,7 @@ def served_world(tmp_path_factory: pytest.TempPathFactory) -> ServedWorld:
     it: the report and notebook tests share it."""
     work = tmp_path_factory.mktemp("served_world")
     data = work / "data"
-    subprocess.run(
-        [
-            str(BIN / "accountable"), "generate", "--quiet", "--accounts", "40", "--days", "45",
-            "--seed", "7", "--out", str(data),
-        ],
-        check=True,
-    )  # fmt: skip
+    generate(data, accounts=40, days=45, seed=7)
     db = work / "warehouse.duckdb"
     load(db, data)
     dbt("run", db, work)

@@ -29,6 +29,17 @@ def _env(db: Path) -> dict[str, str]:
     return env
 
 
+def generate(out: Path, *, accounts: int, days: int, seed: int) -> None:
+    """Write a generated world into `out` with the real generator, as a user would."""
+    subprocess.run(
+        [
+            str(BIN / "accountable"), "generate", "--quiet", "--accounts", str(accounts),
+            "--days", str(days), "--seed", str(seed), "--out", str(out),
+        ],
+        check=True,
+    )  # fmt: skip
+
+
 def load(db: Path, *paths: Path) -> None:
     """Land files with the real loader, as a user would."""
     result = subprocess.run(

@@ -8,14 +8,13 @@ other than track and account-level events, and health windows that are not whole
 from __future__ import annotations
 
 import csv
-import subprocess
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from dbt_runner import BIN, dbt, load, query
+from dbt_runner import dbt, generate, load, query
 
 pytestmark = pytest.mark.e2e
 
@@ -156,13 +155,7 @@ def _round(value: float | None) -> float | None:
 def world(tmp_path_factory) -> tuple[Path, Truth]:
     work = tmp_path_factory.mktemp("engagement")
     out = work / "data"
-    subprocess.run(
-        [
-            str(BIN / "accountable"), "generate", "--quiet", "--accounts", "50", "--days", "50",
-            "--seed", "11", "--out", str(out),
-        ],
-        check=True,
-    )  # fmt: skip
+    generate(out, accounts=50, days=50, seed=11)
     db = work / "warehouse.duckdb"
     load(db, out)
     dbt("run", db, work, vars=VARS, extra=["--select", "+marts.engagement"])

@@ -9,14 +9,13 @@ by hand from the messages. A bad funnel entry must stop dbt with a message namin
 from __future__ import annotations
 
 import json
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from dbt_runner import BIN, dbt, load, query
+from dbt_runner import dbt, generate, load, query
 
 pytestmark = pytest.mark.e2e
 
@@ -371,13 +370,7 @@ def _reference_rows(events: list[tuple], funnel: dict, latest: datetime) -> dict
 @pytest.mark.slow
 def test_every_mode_matches_the_rules_written_out_in_python(tmp_path):
     out = tmp_path / "data"
-    subprocess.run(
-        [
-            str(BIN / "accountable"), "generate", "--quiet", "--accounts", "40", "--days", "45",
-            "--seed", "7", "--out", str(out),
-        ],
-        check=True,
-    )  # fmt: skip
+    generate(out, accounts=40, days=45, seed=7)
     db = tmp_path / "warehouse.duckdb"
     load(db, out)
     dbt(

@@ -6,14 +6,13 @@ every membership's join and leave time are compared with the generator's own rec
 from __future__ import annotations
 
 import csv
-import subprocess
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from dbt_runner import BIN, dbt, load, query
+from dbt_runner import dbt, generate, load, query
 
 pytestmark = pytest.mark.e2e
 
@@ -33,13 +32,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 def world(tmp_path_factory) -> tuple[Path, Path]:
     work = tmp_path_factory.mktemp("truth")
     out = work / "data"
-    subprocess.run(
-        [
-            str(BIN / "accountable"), "generate", "--quiet", "--accounts", "60", "--days", "40",
-            "--seed", "3", "--out", str(out),
-        ],
-        check=True,
-    )  # fmt: skip
+    generate(out, accounts=60, days=40, seed=3)
     db = work / "warehouse.duckdb"
     load(db, out)
     dbt("run", db, work, extra=["--select", "+marts.core", "+marts.revenue"])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_runner import BIN, REPO, Build, dbt, load, query
+from dbt_runner import BIN, REPO, Build, dbt, generate, load, query
 
 pytestmark = pytest.mark.e2e
 
@@ -165,13 +165,7 @@ def generated(tmp_path_factory) -> tuple[Path, Path]:
     """A generated world of several months, with revenue, built in its own project copy."""
     work = tmp_path_factory.mktemp("mf_generated")
     out = work / "data"
-    subprocess.run(
-        [
-            str(BIN / "accountable"), "generate", "--quiet", "--accounts", "30", "--days", "75",
-            "--seed", "5", "--out", str(out),
-        ],
-        check=True,
-    )  # fmt: skip
+    generate(out, accounts=30, days=75, seed=5)
     db = work / "warehouse.duckdb"
     load(db, out)
     build = work / "build"
