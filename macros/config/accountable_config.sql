@@ -219,17 +219,16 @@
     {% for trait in user_traits if trait in user_columns %}
         {% do errors.append("user_traits: '" ~ trait ~ "' is a column dim_users computes; it cannot be a trait column") %}
     {% endfor %}
-    {% set funnel_breakdown_trait = var('funnel_breakdown_trait', defaults['funnel_breakdown_trait']) %}
     {% set account_trait_columns = ['name', 'plan'] + (account_traits | reject('in', ['name', 'plan']) | list) %}
-    {% if funnel_breakdown_trait not in account_trait_columns %}
-        {% do errors.append("funnel_breakdown_trait: '" ~ funnel_breakdown_trait ~ "' is not an account trait column (use one of "
-                            ~ account_trait_columns | join(', ') ~ "; add other traits to account_traits first)") %}
-    {% endif %}
-    {% set retention_breakdown_trait = var('retention_breakdown_trait', defaults['retention_breakdown_trait']) %}
-    {% if retention_breakdown_trait is not string or retention_breakdown_trait not in account_trait_columns %}
-        {% do errors.append("retention_breakdown_trait: '" ~ retention_breakdown_trait ~ "' is not an account trait column (use one of "
-                            ~ account_trait_columns | join(', ') ~ "; add other traits to account_traits first)") %}
-    {% endif %}
+    {% set breakdown_traits = {} %}
+    {% for key in ['funnel_breakdown_trait', 'retention_breakdown_trait'] %}
+        {% set trait = var(key, defaults[key]) %}
+        {% if trait is not string or trait not in account_trait_columns %}
+            {% do errors.append(key ~ ": '" ~ trait ~ "' is not an account trait column (use one of "
+                                ~ account_trait_columns | join(', ') ~ "; add other traits to account_traits first)") %}
+        {% endif %}
+        {% do breakdown_traits.update({key: trait}) %}
+    {% endfor %}
     {% set membership_traits = _config_string_list(var('membership_traits', defaults['membership_traits']), 'membership_traits', errors) %}
     {% set membership_columns = ['account_id', 'user_id', 'role', 'joined_at', 'left_at', 'is_active', 'has_created_account',
                                  'is_first_membership', 'event_count', 'last_event_at', 'added_role'] %}
@@ -343,8 +342,8 @@
         'funnels': funnels,
         'lifecycle_events': lifecycle_events,
         'account_traits': account_traits | reject('in', ['name', 'plan']) | list,
-        'funnel_breakdown_trait': funnel_breakdown_trait,
-        'retention_breakdown_trait': retention_breakdown_trait,
+        'funnel_breakdown_trait': breakdown_traits['funnel_breakdown_trait'],
+        'retention_breakdown_trait': breakdown_traits['retention_breakdown_trait'],
         'user_traits': user_traits | reject('in', ['email', 'name']) | list,
         'membership_traits': membership_traits,
         'events_lookback_days': events_lookback_days,
