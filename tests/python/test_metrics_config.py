@@ -364,6 +364,8 @@ BAD_CONFIGS = {
             "collaboration": {"window_days": 7, "min_member": 2},
         },
         "funnels": {"setup": {"level": "account", "conversion_window_days": 2, "steps": []}},
+        # int_feature_events is one row per event and feature: a name twice would count it twice
+        "features": {"sharing": ["Report Shared", "Report Shared"], "none": []},
     },
     "breakdown_trait": {"funnel_breakdown_trait": "colour"},
 }
@@ -391,6 +393,8 @@ def test_bad_configuration_fails_naming_each_entry(bad_config_output):
     assert "milestones.activation.window_days: must be positive, got 0" in output
     assert "milestones.collaboration: unknown key 'min_member'" in output
     assert "funnels.setup.steps: the step list is empty" in output
+    assert "features.sharing: an event name is listed twice" in output
+    assert "features.none: give at least one event name" in output
 
 
 def test_unknown_funnel_breakdown_trait_fails(bad_config_output):

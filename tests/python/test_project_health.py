@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from dbt_runner import Build, query
+from dbt_runner import Build, dbt, query
 
 LAYER_PREFIXES = {"staging": ("stg_",), "intermediate": ("int_",)}
 UNIQUE_TESTS = {"unique", "accountable_unique_combination_of_columns"}
@@ -120,11 +122,13 @@ def test_the_documented_columns_are_the_built_columns(manifest, built_columns):
 
 
 def test_every_model_has_a_primary_key_test(manifest):
-    """A unique test (on a column or a column combination). A view that is one row per row of
-    another model may say so (meta key_tested_on: that model), which must have its own key test:
-    scanning ten million rows again proves nothing more."""
+    """A unique test (on a column or a column combination). A view whose rows are rows of
+    another model, a filter of it or one part of a union, may say so (meta key_tested_on: that
+    model, its parent or its child), which must have its own key test: scanning ten million rows
+    again proves nothing more."""
     tests_on = _tests_on(manifest)
     by_name = {model["name"]: model for model in _models(manifest)}
+    children = manifest["child_map"]
 
     def has_key_test(model: dict) -> bool:
         return any(test["name"] in UNIQUE_TESTS for test in tests_on.get(model["unique_id"], []))
@@ -134,8 +138,8 @@ def test_every_model_has_a_primary_key_test(manifest):
         upstream = model["config"].get("meta", {}).get("key_tested_on")
         if upstream is not None:
             assert model["config"]["materialized"] == "view", model["name"]
-            parents = model["depends_on"]["nodes"]
-            assert any(node.endswith(f".{upstream}") for node in parents), model["name"]
+            related = model["depends_on"]["nodes"] + children[model["unique_id"]]
+            assert any(node == by_name[upstream]["unique_id"] for node in related), model["name"]
             if not has_key_test(by_name[upstream]):
                 missing.append(f"{model['name']} (via {upstream})")
         elif not has_key_test(model):
@@ -144,9 +148,10 @@ def test_every_model_has_a_primary_key_test(manifest):
 
 
 def test_every_key_column_is_tested_not_null_or_says_when_it_is_null(manifest):
-    """The columns of a model's key (those its unique tests name) have a not_null test, unless
-    the column's description says when it is null (a funnel breakdown by a trait some accounts
-    lack). The unique tests let nulls through: a null key would go unnoticed."""
+    """The columns of a model's key (those its unique tests name) have a not-null test (not_null,
+    or named by the model's accountable_not_null), unless the column's description says when it
+    is null (a funnel breakdown by a trait some accounts lack). The unique tests let nulls
+    through: a null key would go unnoticed."""
     tests_on = _tests_on(manifest)
     unchecked = []
     for model in _models(manifest):
@@ -156,6 +161,9 @@ def test_every_key_column_is_tested_not_null_or_says_when_it_is_null(manifest):
             *(_key_columns(test, set(columns)) for test in tests if test["name"] in UNIQUE_TESTS)
         )
         not_null = {_kwarg(test, "column_name") for test in tests if test["name"] == "not_null"}
+        for test in tests:
+            if test["name"] == "accountable_not_null":
+                not_null.update(_kwarg(test, "columns"))
         for column in sorted(keys - not_null):
             description = columns.get(column, {}).get("description", "")
             if not NULL_EXPLAINED.search(description):
@@ -199,3 +207,34 @@ def test_source_is_only_used_in_staging(manifest):
         if not model["name"].startswith("stg_") and model["sources"]
     ]
     assert offenders == []
+
+
+def test_accountable_not_null_fails_on_each_null_column(worked_example, tmp_path):
+    """The one not-null test of a model fails on a null in any column it names, and counts the
+    rows: a copy of the worked example's warehouse with two nulls written into a mart."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(worked_example.db, db)
+    con = duckdb.connect(str(db))
+    try:
+        first, second = con.execute(
+            "select account_id from marts.dim_accounts order by account_id limit 2"
+        ).fetchall()
+        con.execute("update marts.dim_accounts set created_at = null where account_id = ?", first)
+        con.execute("update marts.dim_accounts set mrr = null where account_id = ?", second)
+    finally:
+        con.close()
+    result = dbt(
+        "test",
+        db,
+        tmp_path,
+        extra=["--select", "dim_accounts", "--indirect-selection", "cautious"],
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout[-3000:]
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    failures = {
+        result["unique_id"].split(".")[2].split("_dim_accounts")[0]: result["failures"]
+        for result in results
+        if result["unique_id"].startswith("test.")
+    }
+    assert failures["accountable_not_null"] == 2

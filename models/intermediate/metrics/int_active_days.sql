@@ -1,7 +1,7 @@
 with
 
-activity_events as (
-    select * from {{ ref('int_activity_events') }}
+activity_days as (
+    select * from {{ ref('int_activity_user_days') }}
 ),
 
 active_days as (
@@ -9,7 +9,7 @@ active_days as (
         'account' as level,
         account_id as entity_id,
         activity_date
-    from activity_events
+    from activity_days
     where account_id is not null
 
     union all
@@ -18,7 +18,7 @@ active_days as (
         'user' as level,
         user_id as entity_id,
         activity_date
-    from activity_events
+    from activity_days
 )
 
 select * from active_days

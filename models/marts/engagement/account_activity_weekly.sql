@@ -12,8 +12,8 @@ memberships as (
     select * from {{ ref('int_memberships') }}
 ),
 
-activity as (
-    select * from {{ ref('int_activity_events') }}
+activity_days as (
+    select * from {{ ref('int_activity_user_days') }}
 ),
 
 bounds as (
@@ -53,10 +53,10 @@ account_weeks as (
 weekly_activity as (
     select
         account_id,
-        cast({{ dbt.date_trunc('week', 'event_at') }} as date) as week_start,
+        cast({{ dbt.date_trunc('week', 'activity_date') }} as date) as week_start,
         user_id,
-        count(*) as activity_events
-    from activity
+        sum(activity_events) as activity_events
+    from activity_days
     where account_id is not null
     group by 1, 2, 3
 ),
@@ -101,9 +101,9 @@ activity_counts as (
 active_day_counts as (
     select
         account_id,
-        cast({{ dbt.date_trunc('week', 'event_at') }} as date) as week_start,
+        cast({{ dbt.date_trunc('week', 'activity_date') }} as date) as week_start,
         count(distinct activity_date) as active_days
-    from activity
+    from activity_days
     where account_id is not null
     group by 1, 2
 ),

@@ -2,15 +2,16 @@
     Account health as of each week's end, by account_health's rules (macro health_verdict).
     A finished week is judged as of its last instant, so its windows are whole UTC days: the
     window_days before the next week's start, and the window_days before those. They are summed
-    from daily counts: each account-day is spread onto the few weeks whose windows hold it, and
-    each member's latest active day of a week onto the weeks whose window it falls in (equality
-    joins; no events x weeks join). The week holding the latest event is judged as of that event:
-    its row is account_health's.
+    from daily counts by window frames over day numbers: each finished week adds a row on the
+    day its next week starts, whose frames hold exactly its windows (no events x weeks join).
+    A member is active in a week's window when their latest active day of some week up to it is
+    in it: each member-week is spread onto the few weeks whose windows can hold it. The week
+    holding the latest event is judged as of that event: its row is account_health's.
 #}
 {%- set window_days = accountable_config()['health']['window_days'] %}
-{#- A day can fall in the windows of the week holding it and of this many weeks after it. #}
+{#- A day can fall in the window of the week holding it and of this many weeks after it. #}
 {%- set weeks_after_window = (window_days + 6) // 7 %}
-{%- set weeks_after_both_windows = (2 * window_days + 6) // 7 %}
+{%- set epoch = "cast('1970-01-01' as date)" %}
 
 with
 
@@ -26,12 +27,12 @@ memberships as (
     select * from {{ ref('int_memberships') }}
 ),
 
-activity as (
-    select * from {{ ref('int_activity_events') }}
+activity_days as (
+    select * from {{ ref('int_activity_user_days') }}
 ),
 
 offsets as (
-    {{ number_series(weeks_after_both_windows) }}
+    {{ number_series(weeks_after_window) }}
 ),
 
 finished_weeks as (
@@ -53,72 +54,61 @@ account_days as (
     select
         account_id,
         activity_date,
-        cast({{ dbt.date_trunc('week', 'activity_date') }} as date) as week_start,
-        count(*) as activity_events,
-        max(event_at) as last_activity_at
-    from activity
+        sum(activity_events) as activity_events,
+        max(last_activity_at) as last_activity_at
+    from activity_days
     where account_id is not null
     group by 1, 2
 ),
 
-{# Each account-day, on every week whose window (or the window before it) holds it. #}
-window_days_of_weeks as (
+{# The account's active days, and each finished week as a row on the day its next week starts. #}
+day_rows as (
     select
-        account_days.account_id,
-        cast({{ dbt.dateadd('day', '7 * offsets.number', 'account_days.week_start') }} as date)
-            as week_start,
-        account_days.activity_date,
-        account_days.activity_events
+        account_id,
+        cast(null as date) as week_start,
+        {{ dbt.datediff(epoch, 'activity_date', 'day') }}
+            as day_number,
+        activity_events,
+        last_activity_at
     from account_days
-    cross join offsets
+
+    union all
+
+    select
+        account_id,
+        week_start,
+        {{ dbt.datediff(epoch, 'next_week_start', 'day') }}
+            as day_number,
+        0 as activity_events,
+        cast(null as {{ dbt.type_timestamp() }}) as last_activity_at
+    from finished_weeks
 ),
 
 window_counts as (
     select
         account_id,
         week_start,
-        sum(
-            case
-                when activity_date >= {{ dbt.dateadd('day', 7 - window_days, 'week_start') }}
-                    then activity_events
-                else 0
-            end
+        sum(activity_events) over (
+            partition by account_id
+            order by day_number
+            range between {{ window_days }} preceding and 1 preceding
         ) as activity_events_window,
-        sum(
-            case
-                when activity_date < {{ dbt.dateadd('day', 7 - window_days, 'week_start') }}
-                    then activity_events
-                else 0
-            end
-        ) as activity_events_previous_window
-    from window_days_of_weeks
-    where activity_date >= {{ dbt.dateadd('day', 7 - 2 * window_days, 'week_start') }}
-    group by 1, 2
-),
-
-weekly_last as (
-    select
-        account_id,
-        week_start,
-        max(last_activity_at) as last_activity_at
-    from account_days
-    group by 1, 2
-),
-
-last_activity as (
-    select
-        finished_weeks.account_id,
-        finished_weeks.week_start,
-        max(weekly_last.last_activity_at) over (
-            partition by finished_weeks.account_id
-            order by finished_weeks.week_start
-            rows between unbounded preceding and current row
+        sum(activity_events) over (
+            partition by account_id
+            order by day_number
+            range between {{ 2 * window_days }} preceding and {{ window_days + 1 }} preceding
+        ) as activity_events_previous_window,
+        max(last_activity_at) over (
+            partition by account_id
+            order by day_number
+            range between unbounded preceding and 1 preceding
         ) as last_activity_at
-    from finished_weeks
-    left join weekly_last
-        on
-            finished_weeks.account_id = weekly_last.account_id
-            and finished_weeks.week_start = weekly_last.week_start
+    from day_rows
+),
+
+week_windows as (
+    select * from window_counts
+    where week_start is not null
 ),
 
 user_weeks as (
@@ -127,7 +117,7 @@ user_weeks as (
         user_id,
         cast({{ dbt.date_trunc('week', 'activity_date') }} as date) as week_start,
         max(activity_date) as last_active_date
-    from activity
+    from activity_days
     where account_id is not null
     group by 1, 2, 3
 ),
@@ -142,8 +132,7 @@ window_users as (
     from user_weeks
     cross join offsets
     where
-        offsets.number <= {{ weeks_after_window }}
-        and user_weeks.last_active_date
+        user_weeks.last_active_date
         >= {{ dbt.dateadd('day', '7 * offsets.number + (' ~ (7 - window_days) ~ ')', 'user_weeks.week_start') }}
 ),
 
@@ -171,21 +160,17 @@ health_counts as (
         finished_weeks.name,
         finished_weeks.week_start,
         finished_weeks.as_of,
-        last_activity.last_activity_at,
+        week_windows.last_activity_at,
         finished_weeks.members,
         coalesce(active_member_counts.active_members, 0) as active_members,
-        coalesce(window_counts.activity_events_window, 0) as activity_events_window,
-        coalesce(window_counts.activity_events_previous_window, 0)
+        coalesce(week_windows.activity_events_window, 0) as activity_events_window,
+        coalesce(week_windows.activity_events_previous_window, 0)
             as activity_events_previous_window
     from finished_weeks
-    left join last_activity
+    left join week_windows
         on
-            finished_weeks.account_id = last_activity.account_id
-            and finished_weeks.week_start = last_activity.week_start
-    left join window_counts
-        on
-            finished_weeks.account_id = window_counts.account_id
-            and finished_weeks.week_start = window_counts.week_start
+            finished_weeks.account_id = week_windows.account_id
+            and finished_weeks.week_start = week_windows.week_start
     left join active_member_counts
         on
             finished_weeks.account_id = active_member_counts.account_id

@@ -9,8 +9,8 @@ periods as (
     {{ lifecycle_period_rows() }}
 ),
 
-activity as (
-    select * from {{ ref('int_activity_events') }}
+activity_days as (
+    select * from {{ ref('int_activity_user_days') }}
 ),
 
 accounts as (
@@ -21,14 +21,21 @@ latest as (
     select {{ latest_event_at() }} as latest_event_at
 ),
 
+account_days as (
+    select distinct
+        account_id,
+        activity_date
+    from activity_days
+    where account_id is not null
+),
+
 active_periods as (
     select distinct
         periods.period,
-        activity.account_id,
-        {{ period_start('periods.period', 'activity.event_at') }} as period_start
-    from activity
+        account_days.account_id,
+        {{ period_start('periods.period', 'account_days.activity_date') }} as period_start
+    from account_days
     cross join periods
-    where activity.account_id is not null
 ),
 
 sequenced as (

@@ -1,22 +1,23 @@
 with
 
-activity_events as (
-    select * from {{ ref('int_activity_events') }}
+activity_days as (
+    select * from {{ ref('int_activity_user_days') }}
 ),
 
 accounts as (
     select * from {{ ref('int_accounts') }}
 ),
 
+{# One input row per user of the account that day: counting rows counts distinct users. #}
 daily as (
     select
         account_id,
         activity_date,
-        count(distinct user_id) as active_users,
-        count(*) as activity_events,
-        min(event_at) as first_activity_at,
-        max(event_at) as last_activity_at
-    from activity_events
+        count(*) as active_users,
+        cast(sum(activity_events) as {{ dbt.type_bigint() }}) as activity_events,
+        min(first_activity_at) as first_activity_at,
+        max(last_activity_at) as last_activity_at
+    from activity_days
     where account_id is not null
     group by account_id, activity_date
 ),
