@@ -1,7 +1,7 @@
 with
 
-activity_days as (
-    select * from {{ ref('int_activity_user_days') }}
+activity_events as (
+    select * from {{ ref('int_activity_events') }}
 ),
 
 active_days as (
@@ -9,7 +9,7 @@ active_days as (
         'account' as level,
         account_id as entity_id,
         activity_date
-    from activity_days
+    from activity_events
     where account_id is not null
 
     union all
@@ -18,7 +18,7 @@ active_days as (
         'user' as level,
         user_id as entity_id,
         activity_date
-    from activity_days
+    from activity_events
 )
 
 select * from active_days
