@@ -1,7 +1,7 @@
 {#
     The activity events rolled up to one row per account, user and UTC day: the daily and weekly
-    activity marts, lifecycle and weekly health count from here, each reading about one row for
-    every seven events instead of scanning the events again.
+    activity marts and the weekly health's active members count from here, each reading about
+    one row for every seven events instead of scanning the events again.
 #}
 with
 

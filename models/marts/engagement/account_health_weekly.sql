@@ -2,7 +2,7 @@
     Account health as of each week's end, by account_health's rules (macro health_verdict).
     A finished week is judged as of its last instant, so its windows are whole UTC days: the
     window_days before the next week's start, and the window_days before those. They are summed
-    from daily counts by window frames over day numbers: each finished week adds a row on the
+    from account_activity_daily by window frames over day numbers: each finished week adds a row on the
     day its next week starts, whose frames hold exactly its windows (no events x weeks join).
     A member is active in a week's window when their latest active day of some week up to it is
     in it: each member-week is spread onto the few weeks whose windows can hold it. The week
@@ -27,6 +27,10 @@ memberships as (
     select * from {{ ref('int_memberships') }}
 ),
 
+account_days as (
+    select * from {{ ref('account_activity_daily') }}
+),
+
 activity_days as (
     select * from {{ ref('int_activity_user_days') }}
 ),
@@ -48,17 +52,6 @@ finished_weeks as (
         ) }} as as_of
     from account_weeks
     where account_weeks.week_start < cast({{ dbt.date_trunc('week', latest_event_at()) }} as date)
-),
-
-account_days as (
-    select
-        account_id,
-        activity_date,
-        sum(activity_events) as activity_events,
-        max(last_activity_at) as last_activity_at
-    from activity_days
-    where account_id is not null
-    group by 1, 2
 ),
 
 {# The account's active days, and each finished week as a row on the day its next week starts. #}

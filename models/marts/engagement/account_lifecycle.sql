@@ -9,8 +9,8 @@ periods as (
     {{ lifecycle_period_rows() }}
 ),
 
-activity_days as (
-    select * from {{ ref('int_activity_user_days') }}
+account_days as (
+    select * from {{ ref('account_activity_daily') }}
 ),
 
 accounts as (
@@ -19,14 +19,6 @@ accounts as (
 
 latest as (
     select {{ latest_event_at() }} as latest_event_at
-),
-
-account_days as (
-    select distinct
-        account_id,
-        activity_date
-    from activity_days
-    where account_id is not null
 ),
 
 active_periods as (
